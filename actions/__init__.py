@@ -1,0 +1,1 @@
+"""Custom Rasa actions (rasa-sdk): thin adapters from the dialogue to the domain services."""

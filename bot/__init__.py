@@ -1,0 +1,1 @@
+"""家门口 (Jiamenkou): a Chinese-language assistant for city residents."""

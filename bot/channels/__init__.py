@@ -1,0 +1,1 @@
+"""Channels residents use: terminal chat, Telegram and WeChat bridges."""

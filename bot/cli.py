@@ -1,0 +1,57 @@
+"""The `jiamenkou` console script: parses arguments and hands over to one command module."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from pydantic import ValidationError
+
+from bot.commands import db as db_commands
+from bot.commands import engine as engine_commands
+from bot.commands import nlu as nlu_commands
+from bot.config import Settings, load_settings
+from bot.errors import JiamenkouError
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jiamenkou", description="家门口 community assistant: engine, chat and data tools"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in (db_commands, engine_commands, nlu_commands):
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = load_settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        print(f"jiamenkou: bad configuration for {field}: {first['msg']}", file=sys.stderr)
+        return 2
+    handler: Handler = args.handler
+    try:
+        return handler(args, settings)
+    except JiamenkouError as exc:
+        print(f"jiamenkou: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

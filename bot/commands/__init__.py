@@ -1,0 +1,1 @@
+"""Command-line subcommands of `jiamenkou`, one module per area; each exposes `register()`."""

@@ -1,0 +1,117 @@
+"""`jiamenkou train`, `jiamenkou up` and `jiamenkou chat`: the engine's life cycle."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import time
+from types import FrameType
+
+from bot.channels.terminal import chat
+from bot.config import Settings
+from bot.engine.client import EngineClient
+from bot.engine.processes import EngineStack, StackConfig
+from bot.engine.project import RasaProject
+from bot.engine.training import prepare_training_data, train
+from bot.errors import EngineUnavailable
+from bot.nlu.training_vocabulary import training_vocabulary
+
+logger = logging.getLogger(__name__)
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p_train = sub.add_parser("train", help="train the model if its data or config changed")
+    p_train.add_argument("--force", action="store_true", help="retrain even if up to date")
+    p_train.set_defaults(handler=cmd_train)
+
+    p_up = sub.add_parser("up", help="start the engine and the action server until Ctrl-C")
+    p_up.add_argument("--no-train", action="store_true", help="fail instead of training")
+    p_up.add_argument(
+        "--chat", action="store_true", help="open the terminal chat; leaving it stops everything"
+    )
+    p_up.set_defaults(handler=cmd_up)
+
+    p_chat = sub.add_parser("chat", help="chat in the terminal with the running engine")
+    p_chat.add_argument("--sender", help="conversation id (default: a new one)")
+    p_chat.set_defaults(handler=cmd_chat)
+
+
+def ensure_model(settings: Settings, *, force: bool = False, allow_train: bool = True) -> None:
+    project = RasaProject.from_settings(settings)
+    prepare_training_data(project, training_vocabulary(settings))
+    if allow_train:
+        path, trained = train(project, force=force)
+        print(f"model: {path.name} ({'trained' if trained else 'up to date'})", flush=True)
+
+
+def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
+    ensure_model(settings, force=args.force)
+    return 0
+
+
+def stack_config(settings: Settings) -> StackConfig:
+    from bot.engine.training import current_model
+
+    project = RasaProject.from_settings(settings)
+    return StackConfig(
+        project=project,
+        model=current_model(project),
+        host=settings.host,
+        engine_port=settings.engine_port,
+        action_port=settings.action_port,
+        token=settings.engine_token,
+        log_dir=settings.data_dir / "logs",
+        ready_timeout_s=settings.ready_timeout_s,
+        extra_env={"DATABASE_URL": settings.effective_database_url},
+    )
+
+
+def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
+    settings.check_production_secrets()
+    ensure_model(settings, allow_train=not args.no_train)
+    started = time.monotonic()
+    stopping = False
+
+    def _on_term(_signum: int, _frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, _on_term)
+    with EngineStack(stack_config(settings)) as stack:
+        if args.chat:
+            print(f"ready in {time.monotonic() - started:.0f} s", flush=True)
+            return _chat(settings, sender=None)
+        print(
+            f"ready in {time.monotonic() - started:.0f} s: engine {stack.config.engine_url}, "
+            f"actions {stack.config.action_url}. Chat with `jiamenkou chat`; Ctrl-C stops.",
+            flush=True,
+        )
+        try:
+            while not stopping:
+                stack.check_alive()
+                time.sleep(1.0)
+        except KeyboardInterrupt:
+            pass
+        print("stopping …", flush=True)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    return _chat(settings, sender=args.sender)
+
+
+def _chat(settings: Settings, *, sender: str | None) -> int:
+    async def run() -> int:
+        client = EngineClient(settings.engine_url, settings.engine_token)
+        try:
+            if not await client.is_up():
+                raise EngineUnavailable(
+                    f"no engine answers at {settings.engine_url}; start it with `jiamenkou up`"
+                )
+            return await chat(client, max_chars=settings.max_message_chars, sender_id=sender)
+        finally:
+            await client.aclose()
+
+    return asyncio.run(run())

@@ -1,0 +1,98 @@
+"""One settings object, read from the environment (and a `.env` file) once, then passed down."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The package is installed in editable mode from the checkout, so the project root is the
+# parent of the package folder; JIAMENKOU_HOME can point elsewhere (e.g. a deployment).
+_DEFAULT_HOME = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Configuration of every command; see README "Configuration" for the variables."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    home: Path = Field(default=_DEFAULT_HOME, alias="JIAMENKOU_HOME")
+    environment: str = Field(default="development", alias="JIAMENKOU_ENV")
+    database_url: str | None = Field(default=None, alias="DATABASE_URL")
+
+    host: str = Field(default="127.0.0.1", alias="JIAMENKOU_HOST")
+    engine_port: int = Field(default=5005, alias="RASA_PORT")
+    action_port: int = Field(default=5055, alias="ACTION_PORT")
+    # Protects the engine's HTTP API (model replacement, tracker reads) even on loopback.
+    engine_token: str = Field(default="jiamenkou-dev-token", alias="RASA_TOKEN")
+    engine_url_override: str | None = Field(default=None, alias="RASA_URL")
+    ready_timeout_s: float = Field(default=180.0, alias="JIAMENKOU_READY_TIMEOUT")
+    max_message_chars: int = Field(default=2000, alias="JIAMENKOU_MAX_MESSAGE_CHARS")
+
+    @field_validator("engine_port", "action_port")
+    @classmethod
+    def _valid_port(cls, value: int) -> int:
+        if not 0 < value < 65536:
+            raise ValueError(f"port {value} is out of range 1-65535")
+        return value
+
+    @field_validator("engine_token")
+    @classmethod
+    def _token_not_empty(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("RASA_TOKEN must not be empty")
+        return value
+
+    def check_production_secrets(self) -> None:
+        """Refuse development placeholders outside development."""
+        if self.environment != "development" and self.engine_token == "jiamenkou-dev-token":
+            raise ValueError("RASA_TOKEN still has its development value; set a real secret")
+
+    # --- derived paths -------------------------------------------------------------
+    @property
+    def data_dir(self) -> Path:
+        return self.home / "data"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.home / "build"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.home / "models"
+
+    @property
+    def engine_project_dir(self) -> Path:
+        return self.home / "engine"
+
+    @property
+    def nlu_data_dir(self) -> Path:
+        return self.home / "nlu_data"
+
+    @property
+    def engine_python(self) -> Path:
+        return self.home / ".venv-engine" / "bin" / "python"
+
+    @property
+    def vocabulary_file(self) -> Path:
+        return Path(__file__).resolve().parent / "data" / "vocabulary.yml"
+
+    @cached_property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'jiamenkou.db'}"
+
+    @property
+    def engine_url(self) -> str:
+        return self.engine_url_override or f"http://{self.host}:{self.engine_port}"
+
+    @property
+    def action_server_url(self) -> str:
+        return f"http://{self.host}:{self.action_port}/webhook"
+
+
+def load_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,3 @@
+"""Imports every ORM model module so `Base.metadata` knows all tables (for Alembic)."""
+
+from __future__ import annotations

@@ -1,0 +1,197 @@
+"""Starts the Rasa engine and the action server together, waits until both are ready, stops both."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+import httpx
+
+from bot.engine.environment import engine_env, rasa_executable
+from bot.engine.ports import port_is_free
+from bot.engine.project import RasaProject
+from bot.errors import EngineStartFailed, PortInUse
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class StackConfig:
+    project: RasaProject
+    model: Path
+    host: str
+    engine_port: int
+    action_port: int | None  # None: the engine alone (NLU evaluation needs no actions)
+    token: str
+    log_dir: Path
+    ready_timeout_s: float = 180.0
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def engine_url(self) -> str:
+        return f"http://{self.host}:{self.engine_port}"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://{self.host}:{self.action_port}"
+
+
+class EngineStack:
+    """The engine (+ action server) as child processes; use as a context manager."""
+
+    def __init__(self, config: StackConfig) -> None:
+        self.config = config
+        self._children: dict[str, subprocess.Popen[bytes]] = {}
+        self._logs: dict[str, Path] = {}
+
+    def __enter__(self) -> EngineStack:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        cfg = self.config
+        ports = {"RASA_PORT": cfg.engine_port}
+        if cfg.action_port is not None:
+            ports["ACTION_PORT"] = cfg.action_port
+        for variable, port in ports.items():
+            if not port_is_free(cfg.host, port):
+                raise PortInUse(
+                    f"port {port} on {cfg.host} is already in use; stop the program using it "
+                    f"or set {variable} to a free port"
+                )
+        cfg.log_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            if cfg.action_port is not None:
+                self._spawn("action server", self._action_command(), self._action_env())
+            self._spawn("engine", self._engine_command(), self._engine_env())
+            self._wait_until_ready()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _action_command(self) -> list[str]:
+        return [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
+                "--port", str(self.config.action_port)]  # fmt: skip
+
+    def _action_env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(self.config.extra_env)
+        env["SANIC_HOST"] = self.config.host  # rasa-sdk binds 0.0.0.0 unless told otherwise
+        env["ACTION_SERVER_SANIC_WORKERS"] = "1"
+        return env
+
+    def _engine_command(self) -> list[str]:
+        cfg = self.config
+        return [
+            str(rasa_executable(cfg.project)), "run",
+            "--enable-api", "--auth-token", cfg.token,
+            "--interface", cfg.host, "--port", str(cfg.engine_port),
+            "--model", str(cfg.model),
+            "--endpoints", str(cfg.project.endpoints),
+            "--credentials", str(cfg.project.credentials),
+        ]  # fmt: skip
+
+    def _engine_env(self) -> dict[str, str]:
+        cfg = self.config
+        extra = dict(cfg.extra_env)
+        # endpoints.yml reads ${ACTION_SERVER_URL}; without an action server point at a closed
+        # port so a custom action fails fast instead of hanging.
+        port = cfg.action_port if cfg.action_port is not None else 9
+        extra["ACTION_SERVER_URL"] = f"http://{cfg.host}:{port}/webhook"
+        return engine_env(cfg.project, extra)
+
+    def _spawn(self, name: str, command: list[str], env: dict[str, str]) -> None:
+        log_path = self.config.log_dir / f"{name.replace(' ', '-')}.log"
+        log = log_path.open("ab")
+        logger.info("starting %s (log: %s)", name, log_path)
+        self._children[name] = subprocess.Popen(
+            command, cwd=self.config.project.root, env=env, stdout=log,
+            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+        log.close()
+        self._logs[name] = log_path
+
+    def _wait_until_ready(self) -> None:
+        cfg = self.config
+        deadline = time.monotonic() + cfg.ready_timeout_s
+        pending = dict.fromkeys(self._children, False)
+        with httpx.Client(timeout=2.0) as client:
+            while not all(pending.values()):
+                for name in pending:
+                    self._raise_if_exited(name)
+                    if not pending[name]:
+                        pending[name] = self._is_ready(client, name)
+                if time.monotonic() > deadline:
+                    waiting = ", ".join(n for n, ok in pending.items() if not ok)
+                    raise EngineStartFailed(
+                        f"{waiting} not ready after {cfg.ready_timeout_s:.0f} s; "
+                        f"see the logs in {cfg.log_dir}"
+                    )
+                time.sleep(0.5)
+        logger.info("engine ready at %s", cfg.engine_url)
+
+    def _is_ready(self, client: httpx.Client, name: str) -> bool:
+        cfg = self.config
+        try:
+            if name == "engine":
+                response = client.get(f"{cfg.engine_url}/status", params={"token": cfg.token})
+                return response.status_code == 200 and bool(response.json().get("model_file"))
+            return client.get(f"{cfg.action_url}/health").status_code == 200
+        except (httpx.HTTPError, ValueError):
+            return False
+
+    def _raise_if_exited(self, name: str) -> None:
+        code = self._children[name].poll()
+        if code is None:
+            return
+        tail = _tail(self._logs[name])
+        raise EngineStartFailed(
+            f"the {name} exited with code {code} while starting; last lines of "
+            f"{self._logs[name]}:\n{tail}"
+        )
+
+    def check_alive(self) -> None:
+        for name in self._children:
+            self._raise_if_exited(name)
+
+    def stop(self) -> None:
+        for proc in self._children.values():
+            if proc.poll() is None:
+                _signal_group(proc, signal.SIGTERM)
+        for proc in self._children.values():
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                _signal_group(proc, signal.SIGKILL)
+                proc.wait(timeout=5)
+        self._children.clear()
+
+
+def _signal_group(proc: subprocess.Popen[bytes], sig: signal.Signals) -> None:
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+def _tail(path: Path, lines: int = 15) -> str:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return "(no log)"
+    return "\n".join(text.splitlines()[-lines:])

@@ -1,0 +1,48 @@
+"""The project's exception tree; each carries a one-sentence message meant for the operator."""
+
+from __future__ import annotations
+
+
+class JiamenkouError(Exception):
+    """Base error: its message says what went wrong and what to do."""
+
+    exit_code = 1
+    default_message = "something went wrong"
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.default_message)
+
+
+class ConfigError(JiamenkouError):
+    exit_code = 2
+    default_message = "the configuration is invalid"
+
+
+class PortInUse(JiamenkouError):
+    exit_code = 3
+    default_message = "a port is already in use"
+
+
+class ModelMissing(JiamenkouError):
+    exit_code = 4
+    default_message = "no trained model found; run `jiamenkou train` first"
+
+
+class EngineUnavailable(JiamenkouError):
+    exit_code = 5
+    default_message = "the Rasa engine is not reachable; start it with `jiamenkou up`"
+
+
+class EngineStartFailed(JiamenkouError):
+    exit_code = 6
+    default_message = "the Rasa engine or the action server did not start"
+
+
+class TrainingFailed(JiamenkouError):
+    exit_code = 7
+    default_message = "training the model failed"
+
+
+class DataFileError(JiamenkouError):
+    exit_code = 8
+    default_message = "the data file is invalid"

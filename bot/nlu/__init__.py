@@ -1,0 +1,1 @@
+"""NLU support: vocabulary, generated training artefacts, the NLU YAML reader and evaluation."""

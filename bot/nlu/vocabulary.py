@@ -1,0 +1,93 @@
+"""The product vocabulary (services, problem types, site kinds, places) from `bot/data/vocabulary.yml`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+
+class VocabularyError(ValueError):
+    """The vocabulary file is malformed or maps one phrase to two canonical values."""
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    services: dict[str, list[str]]
+    problem_types: dict[str, list[str]]
+    site_kinds: dict[str, list[str]]
+    communities: list[str]
+    landmarks: list[str]
+    extra_places: list[str] = field(default_factory=list)
+
+    def canonical_service(self, phrase: str) -> str | None:
+        return _canonical(self.services, phrase)
+
+    def canonical_problem_type(self, phrase: str) -> str | None:
+        return _canonical(self.problem_types, phrase)
+
+    def with_places(self, places: list[str]) -> Vocabulary:
+        """A copy that also knows `places` (e.g. names from the site registry's gazetteer)."""
+        known = set(self.communities) | set(self.landmarks) | set(self.extra_places)
+        extra = list(self.extra_places) + [p for p in dict.fromkeys(places) if p not in known]
+        return Vocabulary(
+            self.services, self.problem_types, self.site_kinds,
+            self.communities, self.landmarks, extra,
+        )
+
+    def all_terms(self) -> list[str]:
+        terms: list[str] = []
+        for table in (self.services, self.problem_types, self.site_kinds):
+            for canonical, synonyms in table.items():
+                terms.append(canonical)
+                terms.extend(synonyms)
+        terms.extend(self.communities)
+        terms.extend(self.landmarks)
+        terms.extend(self.extra_places)
+        return list(dict.fromkeys(t for t in terms if t.strip()))
+
+
+def _canonical(table: dict[str, list[str]], phrase: str) -> str | None:
+    phrase = phrase.strip()
+    for canonical, synonyms in table.items():
+        if phrase == canonical or phrase in synonyms:
+            return canonical
+    return None
+
+
+def _table(raw: object, name: str) -> dict[str, list[str]]:
+    if not isinstance(raw, dict):
+        raise VocabularyError(f"'{name}' must map canonical values to lists of synonyms")
+    table: dict[str, list[str]] = {}
+    seen: dict[str, str] = {}
+    for canonical, synonyms in raw.items():
+        synonyms = synonyms or []
+        if not isinstance(canonical, str) or not isinstance(synonyms, list):
+            raise VocabularyError(f"'{name}.{canonical}' must be a list of phrases")
+        for phrase in [canonical, *synonyms]:
+            phrase = str(phrase)
+            if seen.get(phrase, canonical) != canonical:
+                raise VocabularyError(
+                    f"'{phrase}' maps to both '{seen[phrase]}' and '{canonical}' in '{name}'"
+                )
+            seen[phrase] = canonical
+        table[canonical] = [str(s) for s in synonyms]
+    return table
+
+
+def load_vocabulary(path: Path) -> Vocabulary:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise VocabularyError(f"cannot read vocabulary file {path}: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise VocabularyError(f"vocabulary file {path} must be a mapping")
+    places = raw.get("places") or {}
+    return Vocabulary(
+        services=_table(raw.get("services"), "services"),
+        problem_types=_table(raw.get("problem_types"), "problem_types"),
+        site_kinds=_table(raw.get("site_kinds") or {}, "site_kinds"),
+        communities=[str(p) for p in places.get("communities", [])],
+        landmarks=[str(p) for p in places.get("landmarks", [])],
+    )
