@@ -9,9 +9,13 @@ from collections.abc import Callable, Sequence
 
 from pydantic import ValidationError
 
+from bot.commands import apikey as apikey_commands
 from bot.commands import db as db_commands
 from bot.commands import engine as engine_commands
 from bot.commands import nlu as nlu_commands
+from bot.commands import serve as serve_commands
+from bot.commands import sites as sites_commands
+from bot.commands import tickets as tickets_commands
 from bot.config import Settings, load_settings
 from bot.errors import JiamenkouError
 
@@ -24,7 +28,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (db_commands, engine_commands, nlu_commands):
+    for module in (
+        db_commands,
+        engine_commands,
+        nlu_commands,
+        sites_commands,
+        serve_commands,
+        tickets_commands,
+        apikey_commands,
+    ):
         module.register(sub)
     return parser
 
@@ -36,6 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # Request lines would flood the terminal during readiness polling.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         settings = load_settings()
     except ValidationError as exc:

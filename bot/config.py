@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", alias="JIAMENKOU_HOST")
     engine_port: int = Field(default=5005, alias="RASA_PORT")
     action_port: int = Field(default=5055, alias="ACTION_PORT")
+    web_port: int = Field(default=8000, alias="WEB_PORT", gt=0, lt=65536)  # `jiamenkou serve`
     # Protects the engine's HTTP API (model replacement, tracker reads) even on loopback.
     engine_token: str = Field(default="jiamenkou-dev-token", alias="RASA_TOKEN")
     engine_url_override: str | None = Field(default=None, alias="RASA_URL")
@@ -77,7 +78,7 @@ class Settings(BaseSettings):
 
     @property
     def vocabulary_file(self) -> Path:
-        return Path(__file__).resolve().parent / "data" / "vocabulary.yml"
+        return self.home / "bot" / "data" / "vocabulary.yml"
 
     @cached_property
     def effective_database_url(self) -> str:

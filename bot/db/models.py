@@ -1,3 +1,5 @@
 """Imports every ORM model module so `Base.metadata` knows all tables (for Alembic)."""
 
 from __future__ import annotations
+
+from bot.db import api_keys, outbox, sites, tickets  # noqa: F401

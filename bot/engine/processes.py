@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -17,7 +18,7 @@ import httpx
 from bot.engine.environment import engine_env, rasa_executable
 from bot.engine.ports import port_is_free
 from bot.engine.project import RasaProject
-from bot.errors import EngineStartFailed, PortInUse
+from bot.errors import EngineStartFailed, ModelMissing, PortInUse
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +75,13 @@ class EngineStack:
                     f"port {port} on {cfg.host} is already in use; stop the program using it "
                     f"or set {variable} to a free port"
                 )
+        if not cfg.model.exists():
+            raise ModelMissing(f"the model {cfg.model} does not exist; run `jiamenkou train`")
+        if not rasa_executable(cfg.project).exists():
+            raise EngineStartFailed(
+                f"the engine environment is missing ({rasa_executable(cfg.project)}); "
+                "run scripts/setup.sh"
+            )
         cfg.log_dir.mkdir(parents=True, exist_ok=True)
         try:
             if cfg.action_port is not None:
@@ -165,6 +173,10 @@ class EngineStack:
             f"{self._logs[name]}:\n{tail}"
         )
 
+    def pid(self, name: str) -> int | None:
+        child = self._children.get(name)
+        return child.pid if child else None
+
     def check_alive(self) -> None:
         for name in self._children:
             self._raise_if_exited(name)
@@ -183,10 +195,8 @@ class EngineStack:
 
 
 def _signal_group(proc: subprocess.Popen[bytes], sig: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, sig)
-    except ProcessLookupError:
-        pass
 
 
 def _tail(path: Path, lines: int = 15) -> str:

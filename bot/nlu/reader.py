@@ -55,7 +55,7 @@ def parse_annotated(line: str, intent: str) -> Example:
     return Example("".join(plain), intent, tuple(spans))
 
 
-def read_nlu_file(path: Path) -> list[Example]:
+def read_nlu_file(path: Path, *, require_examples: bool = True) -> list[Example]:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -75,6 +75,6 @@ def read_nlu_file(path: Path) -> list[Example]:
             line = line.strip()
             if line.startswith("- "):
                 examples.append(parse_annotated(line[2:].strip(), str(block["intent"])))
-    if not examples:
+    if require_examples and not examples:
         raise DataFileError(f"{path} contains no intent examples")
     return examples

@@ -32,8 +32,12 @@ class Vocabulary:
         known = set(self.communities) | set(self.landmarks) | set(self.extra_places)
         extra = list(self.extra_places) + [p for p in dict.fromkeys(places) if p not in known]
         return Vocabulary(
-            self.services, self.problem_types, self.site_kinds,
-            self.communities, self.landmarks, extra,
+            self.services,
+            self.problem_types,
+            self.site_kinds,
+            self.communities,
+            self.landmarks,
+            extra,
         )
 
     def all_terms(self) -> list[str]:

@@ -1,0 +1,70 @@
+"""Short Chinese phrases the site replies are built from (whole replies live in domain.yml)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import quote
+
+from bot.sites.nearest import NearbySite
+from bot.sites.opening import OpeningState
+
+_WEEKDAYS = "一二三四五六日"
+
+
+def distance_text(metres: float) -> str:
+    if metres < 1000:
+        return f"约{max(10, round(metres / 10) * 10)}米"
+    return f"约{metres / 1000:.1f}公里"
+
+
+def when_text(moment: dt.datetime, now: dt.datetime) -> str:
+    days = (moment.date() - now.date()).days
+    clock = moment.strftime("%H:%M")
+    if days == 0:
+        return f"今天{clock}"
+    if days == 1:
+        return f"明天{clock}"
+    if days == 2:
+        return f"后天{clock}"
+    return f"{moment.month}月{moment.day}日（周{_WEEKDAYS[moment.weekday()]}）{clock}"
+
+
+def status_text(state: OpeningState | None, now: dt.datetime) -> str:
+    if state is None:
+        return "开放时间请电话确认"
+    if state.open_now:
+        if state.closes_at is None:
+            return "正在开放（全天）"
+        return f"正在开放，{when_text(state.closes_at, now)}关门"
+    if state.opens_at is None:
+        return "近期暂停开放"
+    return f"现在已关门，{when_text(state.opens_at, now)}开门"
+
+
+def nearby_status(item: NearbySite) -> OpeningState | None:
+    if item.open_now is None:
+        return None
+    return OpeningState(item.open_now, item.closes_at, item.opens_at)
+
+
+def map_link(name: str, lat: float, lon: float) -> str:
+    # Amap's URI API takes WGS-84 when told so, which is what the registry stores.
+    return (
+        f"https://uri.amap.com/marker?position={lon:.6f},{lat:.6f}"
+        f"&name={quote(name)}&coordinate=wgs84&callnative=1"
+    )
+
+
+def joined(names: list[str] | tuple[str, ...]) -> str:
+    return "、".join(names)
+
+
+_HOLIDAYS = {
+    "closed": "法定节假日休息",
+    "open": "法定节假日照常开放",
+    "weekend": "法定节假日按周末时间开放",
+}
+
+
+def holiday_text(policy: str) -> str:
+    return _HOLIDAYS.get(policy, "节假日安排请电话确认")

@@ -1,0 +1,77 @@
+"""`jiamenkou serve [--port PORT]`: the HTTP API (Open311) plus the notification dispatcher."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
+from bot.db.migrate import upgrade_to_head
+from bot.db.session import make_engine
+from bot.engine.ports import port_is_free
+from bot.errors import PortInUse
+from bot.notifications.dispatcher import run_dispatcher
+from bot.notifications.sender import OutboundSender
+from bot.privacy import install_log_masking
+
+if TYPE_CHECKING:
+    import uvicorn
+
+logger = logging.getLogger(__name__)
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("serve", help="serve the Open311 API and deliver notifications")
+    p.add_argument("--port", type=int, default=None, help="default: WEB_PORT (8000)")
+    p.set_defaults(handler=cmd_serve)
+
+
+def outbound_senders(settings: Settings) -> dict[str, OutboundSender]:
+    """Channel name -> sender. Bridges (Telegram, WeChat, REST) register theirs here; until
+    one does, its messages wait in the outbox and nothing is lost."""
+    return {}
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    # Imported here: every other `jiamenkou` command would otherwise pay for loading them.
+    import uvicorn
+
+    from bot.web.app import create_app
+
+    install_log_masking()
+    port = args.port or settings.web_port
+    if not port_is_free(settings.host, port):
+        raise PortInUse(f"port {port} on {settings.host} is in use; pick another with --port")
+    engine = make_engine(settings.effective_database_url)
+    try:
+        upgrade_to_head(engine)
+        app = create_app(settings, engine=engine)
+        senders = outbound_senders(settings)
+        # log_config=None: uvicorn logs through the root handlers, which mask phone numbers.
+        config = uvicorn.Config(app, host=settings.host, port=port, log_config=None)
+        asyncio.run(_serve(uvicorn.Server(config), app.state.session_factory, senders))
+    finally:
+        engine.dispose()
+    return 0
+
+
+async def _serve(
+    server: uvicorn.Server,
+    session_factory: sessionmaker[Session],
+    senders: dict[str, OutboundSender],
+) -> None:
+    stop = asyncio.Event()
+    if not senders:
+        logger.info("no outbound channel configured yet; notifications stay queued")
+    dispatcher = asyncio.create_task(
+        run_dispatcher(session_factory=session_factory, senders=senders, stop=stop)
+    )
+    try:
+        await server.serve()
+    finally:
+        stop.set()
+        await dispatcher

@@ -1,0 +1,1 @@
+"""Outbound notifications: an outbox written with each change, delivered with retries."""

@@ -1,0 +1,72 @@
+"""Place names the registry knows (towns, streets, communities, landmarks, sites) and where they are."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.db.sites import Place, Site
+
+# Suffixes residents drop or add ("和顺" for 和顺社区, "新城镇" for 新城).
+_SUFFIXES = ("社区", "街道", "镇", "小区", "村", "县", "区")
+_NOISE = re.compile(r"[\s，。？！、,.?!的]|附近|这边|那边|旁边|一带")
+
+
+def normalise_name(text: str) -> str:
+    """`text` without spaces, punctuation, 的 and words like 附近 that do not name the place."""
+    return _NOISE.sub("", text)
+
+
+def gazetteer_names(*, session: Session) -> list[str]:
+    """Every name of a town, street, community, landmark or site, sorted and without repeats."""
+    names: set[str] = set(session.scalars(select(Place.name)))
+    names.update(session.scalars(select(Site.name)))
+    names.update(n for n in session.scalars(select(Site.community).distinct()) if n)
+    names.update(n for n in session.scalars(select(Site.street).distinct()) if n)
+    return sorted(names)
+
+
+def locate_place(*, session: Session, name: str) -> tuple[float, float] | None:
+    """WGS-84 (lat, lon) of a typed place name, or None when the registry does not know it.
+
+    Looks at gazetteer places, then site names, then the middle of the sites of a community
+    or street of that name; also tries the name with a common suffix added or removed.
+    """
+    base = normalise_name(name)
+    if not base:
+        return None
+    for candidate in _variants(base):
+        point = _locate_exact(session, candidate)
+        if point is not None:
+            return point
+    return None
+
+
+def _variants(name: str) -> list[str]:
+    variants = [name]
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            variants.append(name.removesuffix(suffix))
+    if len(variants) == 1:
+        variants.extend(name + suffix for suffix in _SUFFIXES)
+    return variants
+
+
+def _locate_exact(session: Session, name: str) -> tuple[float, float] | None:
+    place = session.execute(select(Place.lat, Place.lon).where(Place.name == name)).first()
+    if place is not None:
+        return place.lat, place.lon
+    site = session.execute(
+        select(Site.lat, Site.lon).where(Site.name == name).order_by(Site.id).limit(1)
+    ).first()
+    if site is not None:
+        return site.lat, site.lon
+    for column in (Site.community, Site.street):
+        row = session.execute(
+            select(func.avg(Site.lat), func.avg(Site.lon), func.count()).where(column == name)
+        ).one()
+        if row[2]:
+            return float(row[0]), float(row[1])
+    return None

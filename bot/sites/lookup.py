@@ -1,0 +1,87 @@
+"""Finds the site a resident means by a loosely typed name ("和顺社区的服务站")."""
+
+from __future__ import annotations
+
+from difflib import SequenceMatcher
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from bot.db.sites import Place, Site
+from bot.sites.gazetteer import normalise_name
+
+# Words in the text that point at a kind of site; the first match wins.
+_KIND_HINTS = (
+    (("暖新", "暖心", "加油站", "骑手"), ("暖新驿站",)),
+    (("食堂", "饭堂", "助餐"), ("长者食堂", "老人助餐点")),
+    (("中心", "会客厅"), ("党群服务中心",)),
+    (("服务站", "服务点", "工作站", "会客室"), ("党群服务站",)),
+    (("驿站",), ("党群驿站", "暖新驿站")),
+)
+_TAILS = ("在哪里", "在哪儿", "在哪", "怎么走", "地址", "电话")
+_KIND_BONUS = 0.15
+_MIN_SCORE = 0.55
+_MAX_CANDIDATES = 200
+
+
+def find_site_by_name(*, session: Session, text: str) -> Site | None:
+    """The site whose name best matches `text`, or None when nothing matches well enough.
+
+    An exact name wins; otherwise a place named in the text (community, street, landmark)
+    narrows the candidates, and the closest name, helped by a kind word such as 服务站 or
+    食堂, is chosen.
+    """
+    wanted = _clean(text)
+    if not wanted:
+        return None
+    exact = session.scalars(select(Site).where(Site.name == wanted).order_by(Site.id)).first()
+    if exact is not None:
+        return exact
+    candidates = _candidates(session, wanted)
+    kinds = _hinted_kinds(wanted)
+    best: tuple[float, int, Site] | None = None
+    for site in candidates:
+        score = SequenceMatcher(None, wanted, normalise_name(site.name)).ratio()
+        if site.kind in kinds:
+            score += _KIND_BONUS
+        # Ties go to the shorter name: a community's own centre before its sub-sites.
+        if best is None or (score, -len(site.name)) > (best[0], -len(best[2].name)):
+            best = (score, site.id, site)
+    return best[2] if best is not None and best[0] >= _MIN_SCORE else None
+
+
+def _clean(text: str) -> str:
+    cleaned = normalise_name(text)
+    for tail in _TAILS:
+        cleaned = cleaned.removesuffix(tail)
+    return cleaned
+
+
+def _hinted_kinds(text: str) -> tuple[str, ...]:
+    for words, kinds in _KIND_HINTS:
+        if any(word in text for word in words):
+            return kinds
+    return ()
+
+
+def _candidates(session: Session, text: str) -> list[Site]:
+    place = _longest_place_in(session, text)
+    if place is not None:
+        condition = or_(
+            Site.community == place,
+            Site.street == place,
+            Site.name.contains(place, autoescape=True),
+        )
+    else:
+        # No known place: sites sharing the first two characters are the plausible ones.
+        condition = Site.name.contains(text[:2], autoescape=True)
+    query = select(Site).where(condition).order_by(Site.id).limit(_MAX_CANDIDATES)
+    return list(session.scalars(query))
+
+
+def _longest_place_in(session: Session, text: str) -> str | None:
+    names: set[str] = set(session.scalars(select(Place.name)))
+    names.update(n for n in session.scalars(select(Site.community).distinct()) if n)
+    names.update(n for n in session.scalars(select(Site.street).distinct()) if n)
+    found = [name for name in names if name in text]
+    return max(found, key=len) if found else None

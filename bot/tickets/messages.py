@@ -1,0 +1,109 @@
+"""Chinese wording of the notifications a reporter receives outside the Rasa dialogue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.db.tickets import Severity, Ticket, TicketStatus
+from bot.notifications.sender import Button
+from bot.tickets.deadlines import to_local
+
+STATUS_LABELS = {
+    TicketStatus.ACCEPTED: "已受理",
+    TicketStatus.DISPATCHED: "已派单",
+    TicketStatus.IN_PROGRESS: "处理中",
+    TicketStatus.CLOSED: "已办结",
+    TicketStatus.REJECTED: "已退回",
+}
+SEVERITY_LABELS = {
+    Severity.URGENT: "紧急",
+    Severity.ORDINARY: "普通",
+    Severity.COMPLEX: "复杂",
+    Severity.MAJOR: "特殊重大",
+}
+_TARGETS = {
+    Severity.URGENT: "工作人员将于{due}前到达现场",
+    Severity.ORDINARY: "按“1341”要求将于{due}前解决",
+    Severity.COMPLEX: "按“1341”要求将于{due}前解决",
+    Severity.MAJOR: "将于{due}前形成解决方案",
+}
+RATING_LABELS = {
+    1: "1分 很不满意",
+    2: "2分 不满意",
+    3: "3分 一般",
+    4: "4分 满意",
+    5: "5分 非常满意",
+}
+
+
+def _clause(note: str | None) -> str | None:
+    # Staff often end a note with 。; the templates add their own punctuation.
+    cleaned = (note or "").strip().rstrip("。.！!；;，,")
+    return cleaned or None
+
+
+def format_time(moment: datetime) -> str:
+    local = to_local(moment)
+    return f"{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def target_text(ticket: Ticket) -> str:
+    return _TARGETS[ticket.severity].format(due=format_time(ticket.due_at))
+
+
+def assignee_text(ticket: Ticket) -> str:
+    parts = [p for p in (ticket.community, ticket.grid, ticket.department) if p]
+    return "".join(parts) or "社区工作人员"
+
+
+def dispatched(ticket: Ticket) -> str:
+    return (
+        f"您反映的问题（工单号 {ticket.number}，{ticket.category}）已派单给"
+        f"{assignee_text(ticket)}，{target_text(ticket)}。"
+    )
+
+
+def transferred(ticket: Ticket, note: str | None) -> str:
+    note = _clause(note)
+    reason = f"（{note}）" if note else ""
+    return (
+        f"您的工单 {ticket.number} 已转交{assignee_text(ticket)}办理{reason}，"
+        f"{target_text(ticket)}。"
+    )
+
+
+def in_progress(ticket: Ticket, note: str | None) -> str:
+    note = _clause(note)
+    detail = f"：{note}。" if note else "。"
+    return f"您的工单 {ticket.number}（{ticket.category}）正在处理中{detail}"
+
+
+def closed(ticket: Ticket, note: str | None) -> str:
+    note = _clause(note)
+    result = f"处理结果：{note}。" if note else ""
+    return (
+        f"您的工单 {ticket.number}（{ticket.category}）已办结。{result}"
+        "请为本次服务打分（1-5分），您的评价会帮助我们做得更好。"
+    )
+
+
+def rejected(ticket: Ticket, note: str | None) -> str:
+    note = _clause(note)
+    reason = f"，原因：{note}" if note else ""
+    return (
+        f"您的工单 {ticket.number}（{ticket.category}）已退回{reason}。"
+        "如有疑问可以回复我们，或拨打12345市民热线。"
+    )
+
+
+def rating_payload(number: str, score: int) -> str:
+    # The engine's button convention (/intent{entities}); the conversation maps it to a rating.
+    return f'/rate_ticket{{"ticket_number": "{number}", "rating": {score}}}'
+
+
+def rating_buttons(number: str) -> tuple[Button, ...]:
+    return tuple(Button(RATING_LABELS[s], rating_payload(number, s)) for s in range(5, 0, -1))
+
+
+def thanks_for_rating(ticket: Ticket) -> str:
+    return f"感谢您对工单 {ticket.number} 的评价！"

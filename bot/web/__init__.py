@@ -1,0 +1,1 @@
+"""HTTP interface: a FastAPI app with the Open311 GeoReport v2 API for problem reports."""

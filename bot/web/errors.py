@@ -1,0 +1,66 @@
+"""Errors at the HTTP edge: Open311 answers `[{"code": <int>, "description": "..."}]`."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from bot.tickets.errors import (
+    IllegalTransition,
+    InvalidReport,
+    InvalidTicketNumber,
+    NotAllowed,
+    TicketError,
+    TicketNotFound,
+)
+
+OPEN311_PREFIX = "/open311/"
+
+
+class Open311Error(Exception):
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+
+
+def open311_response(status: int, description: str) -> JSONResponse:
+    return JSONResponse([{"code": status, "description": description}], status_code=status)
+
+
+def _ticket_status(exc: TicketError) -> int:
+    if isinstance(exc, TicketNotFound | InvalidTicketNumber):
+        return 404
+    if isinstance(exc, NotAllowed):
+        return 403
+    if isinstance(exc, IllegalTransition):
+        return 409
+    if isinstance(exc, InvalidReport):
+        return 400
+    return 400
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(Open311Error)
+    async def _open311(_request: Request, exc: Open311Error) -> JSONResponse:
+        return open311_response(exc.status, exc.description)
+
+    @app.exception_handler(TicketError)
+    async def _ticket(_request: Request, exc: TicketError) -> JSONResponse:
+        return open311_response(_ticket_status(exc), str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in error['loc'][1:]) or 'request'}: {error['msg']}"
+            for error in exc.errors()
+        )
+        return open311_response(400, problems or "invalid request")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if request.url.path.startswith(OPEN311_PREFIX):
+            return open311_response(exc.status_code, str(exc.detail))
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)

@@ -1,0 +1,46 @@
+"""The command line's promises: one clear sentence and a non-zero exit on bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+
+def test_evaluate_rejects_a_broken_file_before_starting_anything(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text("nlu: [\n", encoding="utf-8")
+    assert main(["nlu", "evaluate", str(bad)]) == 8
+    assert "not valid YAML" in capsys.readouterr().err
+
+
+def test_a_bad_port_setting_is_one_clear_sentence(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("RASA_PORT", "99999")
+    assert main(["db", "upgrade"]) == 2
+    err = capsys.readouterr().err
+    assert "RASA_PORT" in err or "engine_port" in err
+    assert "Traceback" not in err
+
+
+def test_chat_without_a_running_engine_says_how_to_start_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("RASA_URL", "http://127.0.0.1:9")
+    assert main(["chat"]) == 5
+    assert "jiamenkou up" in capsys.readouterr().err
+
+
+def test_db_upgrade_creates_the_database_on_first_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "nested" / "j.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db}")
+    assert main(["db", "upgrade"]) == 0
+    assert db.exists()
+    assert main(["db", "upgrade"]) == 0  # idempotent
