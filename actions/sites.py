@@ -13,10 +13,10 @@ from actions import context, wording
 from bot.db.sites import Site
 from bot.sites.calendar import china_now
 from bot.sites.gazetteer import locate_place
+from bot.sites.hours import format_hours
 from bot.sites.lookup import find_site_by_name
 from bot.sites.nearest import NearbySite, nearest_any
 from bot.sites.registry import weekly_hours
-from bot.sites.hours import format_hours
 from bot.sites.status import site_status
 
 Events = list[dict[str, Any]]
@@ -168,7 +168,11 @@ class ActionSiteServices(Action):
                     services=wording.joined(offered) or "暂无登记",
                 )
             elif asked in offered:
-                dispatcher.utter_message(response="utter_site_has_service", name=site.name, service=asked)
+                dispatcher.utter_message(
+                    response="utter_site_has_service", name=site.name, service=asked
+                )
             else:
-                dispatcher.utter_message(response="utter_site_lacks_service", name=site.name, service=asked)
+                dispatcher.utter_message(
+                    response="utter_site_lacks_service", name=site.name, service=asked
+                )
             return [SlotSet("last_site_id", str(site.id)), SlotSet("service", None)]

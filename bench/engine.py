@@ -108,11 +108,15 @@ def main() -> None:
         parse_p50_ms=round(statistics.median(parse_ms), 1),
         parse_p95_ms=round(percentile(parse_ms, 0.95), 1),
         baseline_get_p50_ms=round(statistics.median(base_ms), 2),
-        parse_to_baseline_p50_ratio=round(statistics.median(parse_ms) / statistics.median(base_ms), 1),
+        parse_to_baseline_p50_ratio=round(
+            statistics.median(parse_ms) / statistics.median(base_ms), 1
+        ),
     )
     print(json.dumps(result, ensure_ascii=False))
     with RESULTS.open("a", encoding="utf-8") as out:
-        out.write(f"\n- engine ({result['date']}, {result['machine']}): `{json.dumps(result, ensure_ascii=False)}`\n")
+        out.write(
+            f"\n- engine ({result['date']}, {result['machine']}): `{json.dumps(result, ensure_ascii=False)}`\n"
+        )
 
 
 if __name__ == "__main__":

@@ -85,7 +85,9 @@ def populate(engine: Engine, count: int, rng: random.Random) -> list[tuple[float
     return towns
 
 
-def full_scan(session: Session, lat: float, lon: float, service: str | None, limit: int) -> list[int]:
+def full_scan(
+    session: Session, lat: float, lon: float, service: str | None, limit: int
+) -> list[int]:
     """The baseline: no index, every site measured; loads the winners like find_nearest does."""
     query = select(Site.id, Site.lat, Site.lon)
     if service is not None:
@@ -100,7 +102,9 @@ def full_scan(session: Session, lat: float, lon: float, service: str | None, lim
 
 
 def timed(
-    engine: Engine, points: list[tuple[float, float]], run: Callable[[Session, float, float], list[int]]
+    engine: Engine,
+    points: list[tuple[float, float]],
+    run: Callable[[Session, float, float], list[int]],
 ) -> tuple[list[float], list[list[int]]]:
     factory = make_session_factory(engine)
     times, results = [], []
@@ -165,7 +169,9 @@ def main() -> None:
     ratio = statistics.median(scan) / statistics.median(plain)
     ratio_service = statistics.median(scan_service) / statistics.median(with_service)
     hits = statistics.mean(len(ids) for ids in plain_ids)
-    print(f"median speed-up over the full scan: {ratio:.0f}x (plain), {ratio_service:.0f}x (service)")
+    print(
+        f"median speed-up over the full scan: {ratio:.0f}x (plain), {ratio_service:.0f}x (service)"
+    )
     print(f"mean sites returned per plain query: {hits:.2f}")
 
 

@@ -11,18 +11,19 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, select
+from sqlalchemy import BindParameter, Connection, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.db.sites import Service, Site, SiteHours, site_services
 from bot.sites.calendar import china_now
 from bot.sites.cells import bbox_around, cells_covering
-from bot.sites.coords import haversine_m
+from bot.sites.coords import EARTH_RADIUS_M, haversine_m
 from bot.sites.hours import HolidayPolicy, Interval, WeeklyHours
 from bot.sites.opening import opening_state
 
 WALK_SPEED_M_PER_MIN = 80.0  # the "15分钟服务圈" assumes about 1.2 km in 15 minutes
 FAR_LIMIT_M = 50_000.0  # nearest_any gives up beyond this distance
+_M_PER_DEG = math.pi * EARTH_RADIUS_M / 180
 
 
 @dataclass(frozen=True)
@@ -119,21 +120,25 @@ class _Search:
 
     def _candidates(self, radius_m: float) -> list[tuple[float, int]]:
         """(distance, id) of the sites within `radius_m`, nearest first (ties by id)."""
-        query = select(Site.id, Site.lat, Site.lon)
         box = bbox_around(self.lat, self.lon, radius_m)
         cells = cells_covering(box)
+        with_service = self.service is not None
+        params: dict[str, object] = {"service": self.service}
         if cells is not None:
-            query = query.where(Site.cell_key.in_(cells))
+            query, params["cells"] = _IN_CELLS[with_service], cells
         else:
-            query = query.where(Site.lat.between(box.min_lat, box.max_lat))
-            query = query.where(Site.lon.between(box.min_lon, box.max_lon))
-        if self.service is not None:
-            query = query.join(site_services, site_services.c.site_id == Site.id)
-            query = query.join(Service, Service.id == site_services.c.service_id)
-            query = query.where(Service.name == self.service)
+            query = _IN_BOX[with_service]
+            params |= {"lat0": box.min_lat, "lat1": box.max_lat}
+            params |= {"lon0": box.min_lon, "lon1": box.max_lon}
+        # Most candidates lie in the corners of the cells, outside the circle: a flat-earth
+        # estimate (good to well under 1% at walking range) drops them before the haversine.
+        m_per_deg_lon = _M_PER_DEG * math.cos(math.radians(self.lat))
+        rough_limit = (radius_m * 1.01) ** 2
         found = []
-        # Plain Core rows: these are the hot path, and most candidates are thrown away.
-        for site_id, lat, lon in self.session.connection().execute(query):
+        for site_id, lat, lon in self.session.connection().execute(query, params).all():
+            dy, dx = (lat - self.lat) * _M_PER_DEG, (lon - self.lon) * m_per_deg_lon
+            if dx * dx + dy * dy > rough_limit:
+                continue
             distance = haversine_m(self.lat, self.lon, lat, lon)
             if distance <= radius_m:
                 found.append((distance, site_id))
@@ -142,8 +147,7 @@ class _Search:
 
     def _load(self, batch: Sequence[tuple[float, int]]) -> list[NearbySite]:
         ids = [site_id for _distance, site_id in batch]
-        query = select(Site).where(Site.id.in_(ids))
-        sites = {site.id: site for site in self.session.scalars(query)}
+        sites = {site.id: site for site in self.session.scalars(_SITES, {"ids": ids})}
         # Hours and service names as plain rows: far cheaper than loading the relationships.
         connection = self.session.connection()
         hours = _hours_by_site(connection, ids)
@@ -175,24 +179,45 @@ class _Search:
 
 def _hours_by_site(connection: Connection, ids: list[int]) -> dict[int, WeeklyHours]:
     days: dict[int, list[list[Interval]]] = {i: [[] for _ in range(7)] for i in ids}
-    query = (
-        select(SiteHours.site_id, SiteHours.weekday, SiteHours.opens_min, SiteHours.closes_min)
-        .where(SiteHours.site_id.in_(ids))
-        .order_by(SiteHours.opens_min)
-    )
-    for site_id, weekday, opens, closes in connection.execute(query):
+    for site_id, weekday, opens, closes in connection.execute(_HOURS, {"ids": ids}).all():
         days[site_id][weekday].append((opens, closes))
     return {i: WeeklyHours(tuple(tuple(day) for day in week)) for i, week in days.items()}
 
 
 def _service_names_by_site(connection: Connection, ids: list[int]) -> dict[int, tuple[str, ...]]:
     names: dict[int, list[str]] = {}
-    query = (
-        select(site_services.c.site_id, Service.name)
-        .join(Service, Service.id == site_services.c.service_id)
-        .where(site_services.c.site_id.in_(ids))
-        .order_by(Service.name)
-    )
-    for site_id, name in connection.execute(query):
+    for site_id, name in connection.execute(_SERVICE_NAMES, {"ids": ids}).all():
         names.setdefault(site_id, []).append(name)
     return {i: tuple(n) for i, n in names.items()}
+
+
+# The statements are built once: on this hot path building them cost as much as running them.
+def _only_offering(query: Select[int, float, float]) -> Select[int, float, float]:
+    return (
+        query.join(site_services, site_services.c.site_id == Site.id)
+        .join(Service, Service.id == site_services.c.service_id)
+        .where(Service.name == bindparam("service"))
+    )
+
+
+_CANDIDATE = select(Site.id, Site.lat, Site.lon)
+_CELL_QUERY = _CANDIDATE.where(Site.cell_key.in_(bindparam("cells", expanding=True)))
+_BOX_QUERY = _CANDIDATE.where(
+    Site.lat.between(bindparam("lat0"), bindparam("lat1")),
+    Site.lon.between(bindparam("lon0"), bindparam("lon1")),
+)
+_IN_CELLS = {False: _CELL_QUERY, True: _only_offering(_CELL_QUERY)}
+_IN_BOX = {False: _BOX_QUERY, True: _only_offering(_BOX_QUERY)}
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
+_SITES = select(Site).where(Site.id.in_(_IDS))
+_HOURS = (
+    select(SiteHours.site_id, SiteHours.weekday, SiteHours.opens_min, SiteHours.closes_min)
+    .where(SiteHours.site_id.in_(_IDS))
+    .order_by(SiteHours.opens_min)
+)
+_SERVICE_NAMES = (
+    select(site_services.c.site_id, Service.name)
+    .join(Service, Service.id == site_services.c.service_id)
+    .where(site_services.c.site_id.in_(_IDS))
+    .order_by(Service.name)
+)

@@ -56,7 +56,9 @@ def test_greeting_station_question_and_goodbye(
     assert farewell and farewell[0]["text"]
 
 
-def test_a_service_in_the_question_is_recognised(http: httpx.Client, engine_stack: StackConfig) -> None:
+def test_a_service_in_the_question_is_recognised(
+    http: httpx.Client, engine_stack: StackConfig
+) -> None:
     who = sender()
     reply = say(http, who, "哪里能给电瓶车充电")
     assert latest_intent(http, engine_stack, who) == "find_station"

@@ -31,7 +31,11 @@ def test_heldout_intent_macro_f1_is_at_least_090(engine_stack: StackConfig) -> N
 def test_heldout_never_overlaps_training_data() -> None:
     from bot.nlu.reader import read_nlu_file
 
-    training = {e.text for f in (ROOT / "nlu_data").glob("*.yml") for e in read_nlu_file(f, require_examples=False)}
+    training = {
+        e.text
+        for f in (ROOT / "nlu_data").glob("*.yml")
+        for e in read_nlu_file(f, require_examples=False)
+    }
     heldout = {e.text for e in read_nlu_file(HELDOUT)}
     assert not training & heldout
 
@@ -50,5 +54,9 @@ def test_evaluate_command_prints_json_as_its_last_line(engine_stack: StackConfig
     last = json.loads(completed.stdout.strip().splitlines()[-1])
     assert {"intent_accuracy", "intent_macro_f1", "entity_f1", "n"} <= last.keys()
     assert last["n"] == len(
-        [line for line in HELDOUT.read_text(encoding="utf-8").splitlines() if line.strip().startswith("- ")]
+        [
+            line
+            for line in HELDOUT.read_text(encoding="utf-8").splitlines()
+            if line.strip().startswith("- ")
+        ]
     )
