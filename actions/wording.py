@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from urllib.parse import quote
 
+from bot.db.tickets import TicketStatus
+from bot.privacy import mask_phones_in_text
 from bot.sites.nearest import NearbySite
 from bot.sites.opening import OpeningState
+from bot.tickets.messages import STATUS_LABELS, format_time
 
 _WEEKDAYS = "一二三四五六日"
 
@@ -68,3 +72,27 @@ _HOLIDAYS = {
 
 def holiday_text(policy: str) -> str:
     return _HOLIDAYS.get(policy, "节假日安排请电话确认")
+
+
+def timeline(events: Any) -> str:
+    """One line per ticket event, oldest first: "10月1日 20:15 已受理（note）"."""
+    lines = []
+    for event in sorted(events, key=lambda e: e.at):
+        label = STATUS_LABELS.get(TicketStatus(event.to_status)) if event.to_status else None
+        what = label or _EVENT_KINDS.get(event.kind, event.kind)
+        note = f"（{mask_phones_in_text(event.note)}）" if event.note else ""
+        lines.append(f"· {format_time(event.at)} {what}{note}")
+    return "\n".join(lines) or "· 暂无记录"
+
+
+_EVENT_KINDS = {
+    "created": "已受理",
+    "transfer": "转单",
+    "severity": "调整紧急程度",
+    "rated": "已评价",
+}
+
+
+def report_problem(error: Exception) -> str:
+    """A resident-facing reason for a report the backend refused."""
+    return "地点或照片信息不完整，请补充具体地点" if "location" in str(error) else "信息不完整"

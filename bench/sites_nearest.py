@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import Engine, insert, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.db.migrate import upgrade_to_head
@@ -35,7 +35,7 @@ from bot.sites.calendar import CHINA_TZ
 from bot.sites.cells import cell_key
 from bot.sites.coords import haversine_m
 from bot.sites.hours import parse_hours
-from bot.sites.nearest import find_nearest
+from bot.sites.nearest import WALK_SPEED_M_PER_MIN, _Search, find_nearest
 
 SEED = 42
 TOWNS = 50
@@ -62,7 +62,9 @@ def populate(engine: Engine, count: int, rng: random.Random) -> list[tuple[float
     with engine.begin() as conn:
         conn.execute(insert(Service), [{"id": i + 1, "name": n} for i, n in enumerate(services)])
         for start in range(0, count, 10_000):
-            sites, hours, links = [], [], []
+            sites: list[dict[str, object]] = []
+            hours: list[dict[str, object]] = []
+            links: list[dict[str, object]] = []
             for site_id in range(start + 1, min(start + 10_000, count) + 1):
                 lat, lon = offset(*towns[site_id % TOWNS], rng, TOWN_RADIUS_M)
                 template = rng.randrange(len(HOURS))
@@ -85,41 +87,53 @@ def populate(engine: Engine, count: int, rng: random.Random) -> list[tuple[float
     return towns
 
 
-def full_scan(
-    session: Session, lat: float, lon: float, service: str | None, limit: int
-) -> list[int]:
-    """The baseline: no index, every site measured; loads the winners like find_nearest does."""
-    query = select(Site.id, Site.lat, Site.lon)
-    if service is not None:
-        query = query.join(site_services).join(Service).where(Service.name == service)
-    found = sorted(
-        (d, i) for i, a, b in session.execute(query) if (d := haversine_m(lat, lon, a, b)) <= 1200
-    )[:limit]
-    ids = [i for _d, i in found]
-    options = (selectinload(Site.hours), selectinload(Site.services))
-    list(session.scalars(select(Site).where(Site.id.in_(ids)).options(*options)))
-    return ids
+class FullScan(_Search):
+    """The baseline: the same search and loading, but every site's coordinates are read and
+    measured instead of those in the covering cells."""
+
+    def _candidates(self, radius_m: float) -> list[tuple[float, int]]:
+        query = select(Site.id, Site.lat, Site.lon)
+        if self.service is not None:
+            query = query.join(site_services).join(Service).where(Service.name == self.service)
+        rows = self.session.connection().execute(query).all()
+        found = [(haversine_m(self.lat, self.lon, a, b), i) for i, a, b in rows]
+        return sorted(f for f in found if f[0] <= radius_m)
+
+
+def full_scan(session: Session, lat: float, lon: float, service: str | None) -> list[int]:
+    search = FullScan(session, lat, lon, service, AT, WALK_SPEED_M_PER_MIN, 1200.0)
+    return [n.site.id for n in search.within(1200.0, 3, open_now_only=False)]
+
+
+Timings = tuple[list[float], list[float]]  # wall-clock and CPU milliseconds per query
 
 
 def timed(
     engine: Engine,
     points: list[tuple[float, float]],
     run: Callable[[Session, float, float], list[int]],
-) -> tuple[list[float], list[list[int]]]:
+) -> tuple[Timings, list[list[int]]]:
     factory = make_session_factory(engine)
-    times, results = [], []
+    wall: list[float] = []
+    cpu: list[float] = []
+    results: list[list[int]] = []
     for lat, lon in points:
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         with factory() as session:
             results.append(run(session, lat, lon))
-        times.append((time.perf_counter() - start) * 1000)
-    return times, results
+        wall.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    return (wall, cpu), results
 
 
-def summary(name: str, times: list[float]) -> str:
-    p50 = statistics.median(times)
-    p95 = statistics.quantiles(times, n=20)[18]
-    return f"| {name} | {len(times)} | {p50:.2f} | {p95:.2f} |"
+def summary(name: str, timings: Timings) -> str:
+    wall, cpu = timings
+    p95 = statistics.quantiles(wall, n=20)[18]
+    cpu_p95 = statistics.quantiles(cpu, n=20)[18]
+    return (
+        f"| {name} | {len(wall)} | {statistics.median(wall):.2f} | {p95:.2f} "
+        f"| {statistics.median(cpu):.2f} | {cpu_p95:.2f} |"
+    )
 
 
 def main() -> None:
@@ -145,19 +159,21 @@ def main() -> None:
 
             return run
 
-        timed(engine, points[:50], nearest())  # warm the page cache and the statement cache
+        for warm_up in (nearest(), nearest("饮水"), nearest(open_now=True)):
+            timed(engine, points[:100], warm_up)  # page cache, statement cache, code paths
         plain, plain_ids = timed(engine, points, nearest())
         with_service, service_ids = timed(engine, points, nearest("饮水"))
         open_now, _ = timed(engine, points, nearest(open_now=True))
         baseline_points = points[: args.baseline_queries]
-        scan, scan_ids = timed(engine, baseline_points, lambda s, a, b: full_scan(s, a, b, None, 3))
+        scan, scan_ids = timed(engine, baseline_points, lambda s, a, b: full_scan(s, a, b, None))
         scan_service, scan_service_ids = timed(
-            engine, baseline_points, lambda s, a, b: full_scan(s, a, b, "饮水", 3)
+            engine, baseline_points, lambda s, a, b: full_scan(s, a, b, "饮水")
         )
         engine.dispose()
     assert scan_ids == plain_ids[: len(scan_ids)], "index and full scan disagree"
     assert scan_service_ids == service_ids[: len(scan_ids)], "index and full scan disagree"
-    print("| query | n | p50 ms | p95 ms |\n|---|---|---|---|")
+    print("| query | n | p50 ms | p95 ms | CPU p50 ms | CPU p95 ms |")
+    print("|---|---|---|---|---|---|")
     for name, times in [
         ("find_nearest (limit 3, 15 min)", plain),
         ("find_nearest, service=饮水", with_service),
@@ -166,8 +182,8 @@ def main() -> None:
         ("full scan baseline, service=饮水", scan_service),
     ]:
         print(summary(name, times))
-    ratio = statistics.median(scan) / statistics.median(plain)
-    ratio_service = statistics.median(scan_service) / statistics.median(with_service)
+    ratio = statistics.median(scan[0]) / statistics.median(plain[0])
+    ratio_service = statistics.median(scan_service[0]) / statistics.median(with_service[0])
     hits = statistics.mean(len(ids) for ids in plain_ids)
     print(
         f"median speed-up over the full scan: {ratio:.0f}x (plain), {ratio_service:.0f}x (service)"

@@ -15,9 +15,11 @@ from bot.commands import engine as engine_commands
 from bot.commands import nlu as nlu_commands
 from bot.commands import serve as serve_commands
 from bot.commands import sites as sites_commands
+from bot.commands import telegram as telegram_commands
 from bot.commands import tickets as tickets_commands
 from bot.config import Settings, load_settings
 from bot.errors import JiamenkouError
+from bot.privacy import install_log_masking
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -36,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         serve_commands,
         tickets_commands,
         apikey_commands,
+        telegram_commands,
     ):
         module.register(sub)
     return parser
@@ -50,6 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     # Request lines would flood the terminal during readiness polling.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    install_log_masking()
     try:
         settings = load_settings()
     except ValidationError as exc:

@@ -32,6 +32,34 @@ class Settings(BaseSettings):
     ready_timeout_s: float = Field(default=180.0, alias="JIAMENKOU_READY_TIMEOUT")
     max_message_chars: int = Field(default=2000, alias="JIAMENKOU_MAX_MESSAGE_CHARS")
 
+    # Channel bridges: limits shared by Telegram and WeChat (per resident, in memory).
+    rate_limit_messages: int = Field(default=20, alias="JIAMENKOU_RATE_LIMIT_MESSAGES", gt=0)
+    rate_limit_window_s: float = Field(default=60.0, alias="JIAMENKOU_RATE_LIMIT_WINDOW", gt=0)
+    # How often messages taken while the engine was down are offered to it again.
+    inbound_retry_s: float = Field(default=10.0, alias="JIAMENKOU_INBOUND_RETRY", gt=0)
+
+    # Telegram (`jiamenkou telegram`): long polling, or a webhook when the URL is set.
+    telegram_bot_token: str | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
+    telegram_webhook_url: str | None = Field(default=None, alias="TELEGRAM_WEBHOOK_URL")
+    telegram_webhook_secret: str | None = Field(default=None, alias="TELEGRAM_WEBHOOK_SECRET")
+    telegram_webhook_port: int = Field(
+        default=8443, alias="TELEGRAM_WEBHOOK_PORT", gt=0, lt=65536
+    )
+    telegram_api_base_url: str = Field(
+        default="https://api.telegram.org", alias="TELEGRAM_API_BASE_URL"
+    )
+
+    # WeChat Official Account (router /wechat in `jiamenkou serve`, mounted when the token is set).
+    wechat_token: str | None = Field(default=None, alias="WECHAT_TOKEN")
+    wechat_app_id: str | None = Field(default=None, alias="WECHAT_APP_ID")
+    wechat_app_secret: str | None = Field(default=None, alias="WECHAT_APP_SECRET")
+    wechat_aes_key: str | None = Field(default=None, alias="WECHAT_AES_KEY")  # EncodingAESKey
+    wechat_api_base_url: str = Field(
+        default="https://api.weixin.qq.com", alias="WECHAT_API_BASE_URL"
+    )
+    # WeChat drops a passive reply after 5 s; slower answers go through the customer-service API.
+    wechat_reply_budget_s: float = Field(default=4.0, alias="WECHAT_REPLY_BUDGET", gt=0, lt=5)
+
     @field_validator("engine_port", "action_port")
     @classmethod
     def _valid_port(cls, value: int) -> int:

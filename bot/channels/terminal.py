@@ -12,6 +12,8 @@ from bot.errors import EngineUnavailable
 
 InputFn = Callable[[str], str]
 OutputFn = Callable[[str], None]
+# Returns notifications waiting for this terminal user (ticket status changes …) as messages.
+InboxFn = Callable[[str], list[BotMessage]]
 
 
 def render(reply: list[BotMessage]) -> tuple[str, list[Button]]:
@@ -45,11 +47,19 @@ async def chat(
     sender_id: str | None = None,
     read: InputFn = input,
     write: OutputFn = print,
+    inbox: InboxFn | None = None,
 ) -> int:
-    sender = sender_id or f"terminal-{uuid.uuid4().hex[:12]}"
+    # "<channel>:<user>": actions take the channel and owner of tickets from the sender id.
+    sender = sender_id or f"terminal:{uuid.uuid4().hex[:12]}"
     write(messages.CHAT_WELCOME)
     buttons: list[Button] = []
+    user = sender.partition(":")[2]
     while True:
+        if inbox is not None:
+            notices = inbox(user)
+            if notices:
+                text, buttons = render(notices)
+                write(f"小助手（通知）：{text}")
         try:
             # Blocking on purpose: nothing else runs on this loop, and Ctrl-C then lands here
             # instead of in a worker thread that would keep the process alive.

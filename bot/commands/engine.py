@@ -6,17 +6,24 @@ import argparse
 import asyncio
 import logging
 import signal
+import sys
 import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
 from types import FrameType
 
 from bot.channels.terminal import chat
 from bot.config import Settings
-from bot.engine.client import EngineClient
-from bot.engine.processes import EngineStack, StackConfig
+from bot.db.migrate import upgrade_to_head
+from bot.db.session import make_engine, make_session_factory
+from bot.engine.client import BotMessage, Button, EngineClient
+from bot.engine.processes import ChildSpec, EngineStack, StackConfig
 from bot.engine.project import RasaProject
-from bot.engine.training import prepare_training_data, train
+from bot.engine.training import current_model, prepare_training_data, train
 from bot.errors import EngineUnavailable
 from bot.nlu.training_vocabulary import training_vocabulary
+from bot.notifications.inbox import take_pending
 
 logger = logging.getLogger(__name__)
 
@@ -51,9 +58,17 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def stack_config(settings: Settings) -> StackConfig:
-    from bot.engine.training import current_model
+def app_children(settings: Settings) -> list[ChildSpec]:
+    """The project's own services started with the engine: the web service (Open311, WeChat,
+    outbound notifications) always."""
+    cli = str(Path(sys.executable).parent / "jiamenkou")
+    web_url = f"http://{settings.host}:{settings.web_port}/healthz"
+    return [
+        ChildSpec("web", [cli, "serve"], settings.web_port, "WEB_PORT", web_url),
+    ]
 
+
+def stack_config(settings: Settings) -> StackConfig:
     project = RasaProject.from_settings(settings)
     return StackConfig(
         project=project,
@@ -65,6 +80,7 @@ def stack_config(settings: Settings) -> StackConfig:
         log_dir=settings.data_dir / "logs",
         ready_timeout_s=settings.ready_timeout_s,
         extra_env={"DATABASE_URL": settings.effective_database_url},
+        extra_children=app_children(settings),
     )
 
 
@@ -85,7 +101,8 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
             return _chat(settings, sender=None)
         print(
             f"ready in {time.monotonic() - started:.0f} s: engine {stack.config.engine_url}, "
-            f"actions {stack.config.action_url}. Chat with `jiamenkou chat`; Ctrl-C stops.",
+            f"actions {stack.config.action_url}, web http://{settings.host}:{settings.web_port}. "
+            "Chat with `jiamenkou chat`; Ctrl-C stops.",
             flush=True,
         )
         try:
@@ -102,6 +119,25 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     return _chat(settings, sender=args.sender)
 
 
+def terminal_inbox(settings: Settings) -> Callable[[str], list[BotMessage]]:
+    """Ticket notifications for a terminal user come from the outbox, checked each turn."""
+    engine = make_engine(settings.effective_database_url)
+    upgrade_to_head(engine)
+    factory = make_session_factory(engine)
+
+    def take(user_id: str) -> list[BotMessage]:
+        with factory.begin() as session:
+            taken = take_pending(
+                session=session, channel="terminal", user_id=user_id, now=datetime.now(UTC)
+            )
+            return [
+                BotMessage(m.text, [Button(b["title"], b["payload"]) for b in m.buttons or []])
+                for m in taken
+            ]
+
+    return take
+
+
 def _chat(settings: Settings, *, sender: str | None) -> int:
     async def run() -> int:
         client = EngineClient(settings.engine_url, settings.engine_token)
@@ -110,7 +146,12 @@ def _chat(settings: Settings, *, sender: str | None) -> int:
                 raise EngineUnavailable(
                     f"no engine answers at {settings.engine_url}; start it with `jiamenkou up`"
                 )
-            return await chat(client, max_chars=settings.max_message_chars, sender_id=sender)
+            return await chat(
+                client,
+                max_chars=settings.max_message_chars,
+                sender_id=sender,
+                inbox=terminal_inbox(settings),
+            )
         finally:
             await client.aclose()
 

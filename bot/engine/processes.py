@@ -23,6 +23,17 @@ from bot.errors import EngineStartFailed, ModelMissing, PortInUse
 logger = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class ChildSpec:
+    """Another app process started beside the engine (the web service, a bridge)."""
+
+    name: str
+    command: list[str]
+    port: int | None = None  # checked free before start; "<name> port"
+    port_variable: str = ""
+    health_url: str | None = None  # ready when it answers 200; None: ready once started
+
+
 @dataclass
 class StackConfig:
     project: RasaProject
@@ -34,6 +45,7 @@ class StackConfig:
     log_dir: Path
     ready_timeout_s: float = 180.0
     extra_env: dict[str, str] = field(default_factory=dict)
+    extra_children: list[ChildSpec] = field(default_factory=list)
 
     @property
     def engine_url(self) -> str:
@@ -69,6 +81,9 @@ class EngineStack:
         ports = {"RASA_PORT": cfg.engine_port}
         if cfg.action_port is not None:
             ports["ACTION_PORT"] = cfg.action_port
+        for child in cfg.extra_children:
+            if child.port is not None:
+                ports[child.port_variable or f"{child.name} port"] = child.port
         for variable, port in ports.items():
             if not port_is_free(cfg.host, port):
                 raise PortInUse(
@@ -87,6 +102,8 @@ class EngineStack:
             if cfg.action_port is not None:
                 self._spawn("action server", self._action_command(), self._action_env())
             self._spawn("engine", self._engine_command(), self._engine_env())
+            for child in cfg.extra_children:
+                self._spawn(child.name, child.command, self._action_env())
             self._wait_until_ready()
         except BaseException:
             self.stop()
@@ -159,7 +176,10 @@ class EngineStack:
             if name == "engine":
                 response = client.get(f"{cfg.engine_url}/status", params={"token": cfg.token})
                 return response.status_code == 200 and bool(response.json().get("model_file"))
-            return client.get(f"{cfg.action_url}/health").status_code == 200
+            if name == "action server":
+                return client.get(f"{cfg.action_url}/health").status_code == 200
+            child = next(c for c in cfg.extra_children if c.name == name)
+            return child.health_url is None or client.get(child.health_url).status_code == 200
         except (httpx.HTTPError, ValueError):
             return False
 

@@ -25,7 +25,7 @@ class RasaProject:
 
     @property
     def domain(self) -> Path:
-        return self.root / "engine" / "domain.yml"
+        return self.root / "engine" / "domain"
 
     @property
     def endpoints(self) -> Path:
@@ -61,8 +61,8 @@ class RasaProject:
         return self.root / "engine" / "requirements.lock"
 
     def fingerprint_inputs(self) -> list[Path]:
-        files = [self.config, self.domain, self.lock_file]
-        for folder in [*self.data_dirs, self.userdict_dir, self.components_dir]:
+        files = [self.config, self.lock_file]
+        for folder in [self.domain, *self.data_dirs, self.userdict_dir, self.components_dir]:
             if folder.is_dir():
                 files.extend(p for p in folder.rglob("*") if p.is_file() and _relevant(p))
         return sorted(set(files))

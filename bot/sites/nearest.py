@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import BindParameter, Connection, Select, bindparam, select
+from sqlalchemy import BindParameter, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot.db.sites import Service, Site, SiteHours, site_services
@@ -133,7 +133,8 @@ class _Search:
         # Most candidates lie in the corners of the cells, outside the circle: a flat-earth
         # estimate (good to well under 1% at walking range) drops them before the haversine.
         m_per_deg_lon = _M_PER_DEG * math.cos(math.radians(self.lat))
-        rough_limit = (radius_m * 1.01) ** 2
+        # (Beyond a few kilometres the estimate drifts, so large searches measure everything.)
+        rough_limit = (radius_m * 1.01) ** 2 if radius_m <= 5_000 else math.inf
         found = []
         for site_id, lat, lon in self.session.connection().execute(query, params).all():
             dy, dx = (lat - self.lat) * _M_PER_DEG, (lon - self.lon) * m_per_deg_lon
@@ -147,11 +148,18 @@ class _Search:
 
     def _load(self, batch: Sequence[tuple[float, int]]) -> list[NearbySite]:
         ids = [site_id for _distance, site_id in batch]
-        sites = {site.id: site for site in self.session.scalars(_SITES, {"ids": ids})}
-        # Hours and service names as plain rows: far cheaper than loading the relationships.
-        connection = self.session.connection()
-        hours = _hours_by_site(connection, ids)
-        names = _service_names_by_site(connection, ids) if self.service is None else {}
+        # One statement: each site, one row per opening interval, and its service names joined
+        # into one string; loading the relationships instead would take several statements.
+        sites: dict[int, Site] = {}
+        names: dict[int, tuple[str, ...]] = {}
+        days: dict[int, list[list[Interval]]] = {i: [[] for _ in range(7)] for i in ids}
+        rows = self.session.execute(_SITES, {"ids": ids}).all()
+        for site, weekday, opens, closes, joined_names in rows:
+            sites[site.id] = site
+            names[site.id] = tuple(sorted(joined_names.split(_SEP))) if joined_names else ()
+            if weekday is not None:
+                days[site.id][weekday].append((opens, closes))
+        hours = {i: WeeklyHours(tuple(tuple(day) for day in week)) for i, week in days.items()}
         results = []
         for distance, site_id in batch:
             site = sites[site_id]
@@ -177,27 +185,16 @@ class _Search:
         )
 
 
-def _hours_by_site(connection: Connection, ids: list[int]) -> dict[int, WeeklyHours]:
-    days: dict[int, list[list[Interval]]] = {i: [[] for _ in range(7)] for i in ids}
-    for site_id, weekday, opens, closes in connection.execute(_HOURS, {"ids": ids}).all():
-        days[site_id][weekday].append((opens, closes))
-    return {i: WeeklyHours(tuple(tuple(day) for day in week)) for i, week in days.items()}
-
-
-def _service_names_by_site(connection: Connection, ids: list[int]) -> dict[int, tuple[str, ...]]:
-    names: dict[int, list[str]] = {}
-    for site_id, name in connection.execute(_SERVICE_NAMES, {"ids": ids}).all():
-        names.setdefault(site_id, []).append(name)
-    return {i: tuple(n) for i, n in names.items()}
-
-
 # The statements are built once: on this hot path building them cost as much as running them.
 def _only_offering(query: Select[int, float, float]) -> Select[int, float, float]:
-    return (
-        query.join(site_services, site_services.c.site_id == Site.id)
+    # EXISTS rather than a join: the planner then starts from the cells (a few hundred rows),
+    # not from every site offering the service (a fifth of the registry for 饮水).
+    offered = (
+        select(site_services.c.site_id)
         .join(Service, Service.id == site_services.c.service_id)
-        .where(Service.name == bindparam("service"))
+        .where(site_services.c.site_id == Site.id, Service.name == bindparam("service"))
     )
+    return query.where(offered.exists())
 
 
 _CANDIDATE = select(Site.id, Site.lat, Site.lon)
@@ -209,15 +206,16 @@ _BOX_QUERY = _CANDIDATE.where(
 _IN_CELLS = {False: _CELL_QUERY, True: _only_offering(_CELL_QUERY)}
 _IN_BOX = {False: _BOX_QUERY, True: _only_offering(_BOX_QUERY)}
 _IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
-_SITES = select(Site).where(Site.id.in_(_IDS))
-_HOURS = (
-    select(SiteHours.site_id, SiteHours.weekday, SiteHours.opens_min, SiteHours.closes_min)
-    .where(SiteHours.site_id.in_(_IDS))
-    .order_by(SiteHours.opens_min)
+_SEP = "\x1f"  # ASCII unit separator: cannot occur in a service name
+_NAMES = (
+    select(func.aggregate_strings(Service.name, _SEP))
+    .join(site_services, site_services.c.service_id == Service.id)
+    .where(site_services.c.site_id == Site.id)
+    .scalar_subquery()
 )
-_SERVICE_NAMES = (
-    select(site_services.c.site_id, Service.name)
-    .join(Service, Service.id == site_services.c.service_id)
-    .where(site_services.c.site_id.in_(_IDS))
-    .order_by(Service.name)
+_SITES = (
+    select(Site, SiteHours.weekday, SiteHours.opens_min, SiteHours.closes_min, _NAMES)
+    .outerjoin(SiteHours, SiteHours.site_id == Site.id)
+    .where(Site.id.in_(_IDS))
+    .order_by(Site.id, SiteHours.opens_min)
 )

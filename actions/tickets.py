@@ -1,0 +1,172 @@
+"""Actions about tickets: filing the confirmed report, photos, status checks, ratings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import context, wording
+from actions.conversation import channel_and_user, incoming_message_id, latest_entity, latest_text
+from actions.report_form import CANCELLED, REPORT_SLOTS
+from bot.sites.calendar import china_now
+from bot.tickets.errors import InvalidReport, RatingNotOpen, TicketError, TicketNotFound
+from bot.tickets.filing import MAX_PHOTOS, NewReport, file_report
+from bot.tickets.messages import SEVERITY_LABELS, target_text
+from bot.tickets.numbers import find_number
+from bot.tickets.queries import get_ticket_for_owner, latest_ticket_for_owner
+from bot.tickets.rating import record_rating
+from bot.tickets.views import view_ticket
+
+Events = list[dict[str, Any]]
+
+
+def clear_report() -> Events:
+    slots = (*REPORT_SLOTS, "report_confirmed", "report_lat", "report_lon")
+    return [SlotSet(slot, None) for slot in (*slots, "report_phone_display", "report_photos")]
+
+
+class ActionSubmitReport(Action):
+    def name(self) -> str:
+        return "action_submit_report"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        slot = tracker.get_slot
+        if slot("report_confirmed") != "yes" or slot("problem_type") == CANCELLED:
+            dispatcher.utter_message(response="utter_report_cancelled")
+            return clear_report()
+        channel, user = channel_and_user(tracker)
+        phone = slot("report_phone")
+        location = slot("report_location")
+        report = NewReport(
+            channel=channel,
+            user_id=user,
+            category=slot("problem_type"),
+            description=slot("report_description") or "",
+            lat=slot("report_lat"),
+            lon=slot("report_lon"),
+            address=None if location == "已发送的定位" else location,
+            photos=tuple(slot("report_photos") or ()),
+            phone=None if phone in (None, "none") else phone,
+            message_id=incoming_message_id(tracker),
+        )
+        try:
+            with context.transaction() as session:
+                ticket = file_report(session=session, report=report).ticket
+                dispatcher.utter_message(
+                    response="utter_report_filed",
+                    number=ticket.number,
+                    category=ticket.category,
+                    severity=SEVERITY_LABELS[ticket.severity],
+                    target=target_text(ticket),
+                )
+                number = ticket.number
+        except InvalidReport as exc:
+            dispatcher.utter_message(
+                response="utter_report_failed", reason=wording.report_problem(exc)
+            )
+            return clear_report()
+        return [*clear_report(), SlotSet("ticket_id", number)]
+
+
+class ActionCancelReport(Action):
+    def name(self) -> str:
+        return "action_cancel_report"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        dispatcher.utter_message(response="utter_report_cancelled")
+        return clear_report()
+
+
+class ActionAttachPhoto(Action):
+    def name(self) -> str:
+        return "action_attach_photo"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        ref = latest_entity(tracker, "photo_ref")
+        photos = list(tracker.get_slot("report_photos") or [])
+        if not ref:
+            return []
+        if len(photos) >= MAX_PHOTOS:
+            dispatcher.utter_message(response="utter_too_many_photos", max=MAX_PHOTOS)
+            return []
+        in_report = tracker.active_loop_name == "report_form"
+        dispatcher.utter_message(
+            response="utter_photo_received" if in_report else "utter_photo_kept"
+        )
+        return [SlotSet("report_photos", [*photos, ref])]
+
+
+class ActionCheckTicket(Action):
+    def name(self) -> str:
+        return "action_check_ticket"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        channel, user = channel_and_user(tracker)
+        asked = latest_entity(tracker, "ticket_id") or find_number(latest_text(tracker))
+        now = china_now()
+        with context.transaction() as session:
+            try:
+                if asked:
+                    ticket = get_ticket_for_owner(
+                        session=session, channel=channel, user_id=user, number=asked
+                    )
+                else:
+                    found = latest_ticket_for_owner(session=session, channel=channel, user_id=user)
+                    if found is None:
+                        dispatcher.utter_message(response="utter_no_tickets")
+                        return []
+                    ticket = found
+            except TicketError:
+                dispatcher.utter_message(response="utter_ticket_not_found", number=asked or "")
+                return []
+            view = view_ticket(ticket, now=now)
+            dispatcher.utter_message(
+                response="utter_ticket_status",
+                number=view.number,
+                category=view.category,
+                status=view.status_label,
+                note=f"（{view.status_note}）" if view.status_note else "",
+                created_at=view.created_at,
+                due_at=view.due_at,
+                timeline=wording.timeline(ticket.events),
+            )
+        return [SlotSet("ticket_id", None)]
+
+
+class ActionRateTicket(Action):
+    def name(self) -> str:
+        return "action_rate_ticket"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        channel, user = channel_and_user(tracker)
+        number = latest_entity(tracker, "ticket_number")
+        rating = latest_entity(tracker, "rating")
+        try:
+            score = int(str(rating))
+            with context.transaction() as session:
+                record_rating(
+                    session=session,
+                    channel=channel,
+                    user_id=user,
+                    number=str(number),
+                    rating=score,
+                    now=china_now(),
+                )
+        except (ValueError, RatingNotOpen, TicketNotFound, TicketError):
+            dispatcher.utter_message(response="utter_rating_not_open")
+            return []
+        dispatcher.utter_message(response="utter_rating_thanks", rating=score)
+        return []

@@ -1,0 +1,352 @@
+"""The part every bridge shares: dedupe, rate limit, engine call, and the engine-down queue.
+
+A bridge turns a platform update into an `Inbound` and shows the `RelayResult`; messages the
+engine could not take are answered later by `drain` (the retry loop) through the `ReplySink`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.channels import inbound_queue, messages
+from bot.channels.keyed_locks import KeyedLocks
+from bot.channels.payloads import pseudonym, sender_id
+from bot.channels.rate_limit import RateLimiter, Verdict
+from bot.config import Settings
+from bot.db.columns import utcnow
+from bot.engine.client import BotMessage
+from bot.errors import EngineUnavailable
+from bot.notifications import outbox
+from bot.notifications.sender import Button
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class Engine(Protocol):
+    async def send(
+        self, sender_id: str, text: str, metadata: dict[str, Any] | None = None
+    ) -> list[BotMessage]: ...
+
+
+class ReplySink(Protocol):
+    """Pushes a late answer to a user (the platform API); raises on failure."""
+
+    async def deliver(self, user_id: str, reply: Sequence[BotMessage]) -> None: ...
+
+
+class Outcome(enum.Enum):
+    ANSWERED = "answered"
+    QUEUED = "queued"  # engine down: the resident was told, the retry loop answers later
+    DUPLICATE = "duplicate"  # seen before: say nothing
+    REFUSED = "refused"  # over the rate limit: a polite word
+    IGNORED = "ignored"  # still over the rate limit: silence
+
+
+@dataclass(frozen=True)
+class Inbound:
+    user_id: str  # chat id / openid, without the channel
+    message_key: str  # unique per platform message: update_id, MsgId …
+    text: str  # cleaned text or an agreed payload (/share_location{…})
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RelayResult:
+    outcome: Outcome
+    reply: list[BotMessage] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RelayTiming:
+    retry_after: timedelta = timedelta(seconds=10)  # also how long the engine counts as down
+    lease: timedelta = timedelta(minutes=2)  # longer than any engine call may take
+    max_age: timedelta = timedelta(hours=24)  # older queued messages are dropped, not answered
+    keep_for: timedelta = timedelta(days=3)  # dedupe memory; platforms redeliver for minutes
+
+
+class ChannelRelay:
+    """One per bridge process and channel; `engine` and `sink` may be replaced (tests, start-up
+    order: Telegram's sink needs the application's bot)."""
+
+    def __init__(
+        self,
+        *,
+        channel: str,
+        engine: Engine,
+        session_factory: sessionmaker[Session],
+        limiter: RateLimiter,
+        sink: ReplySink | None = None,
+        timing: RelayTiming | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.channel = channel
+        self.engine = engine
+        self.sink = sink
+        self._factory = session_factory
+        self._limiter = limiter
+        self._timing = timing or RelayTiming()
+        self._clock = clock
+        self._locks = KeyedLocks()
+        self._engine_down_until: datetime | None = None
+        self._wake = asyncio.Event()
+
+    async def receive(self, message: Inbound) -> RelayResult:
+        """Answer a message through the engine, or say why not."""
+        limited = self._rate_limited(message.user_id)
+        if limited is not None:
+            return limited
+        async with self._locks.hold(message.user_id):
+            now = self._clock()
+            row_id = await self._tx(
+                partial(
+                    inbound_queue.record_received,
+                    channel=self.channel,
+                    user_id=message.user_id,
+                    message_key=message.message_key,
+                    text=message.text,
+                    meta=message.metadata,
+                    now=now,
+                    lease=self._timing.lease,
+                )
+            )
+            if row_id is None:
+                logger.info("%s message %s seen before", self.channel, message.message_key)
+                return RelayResult(Outcome.DUPLICATE)
+            # Older messages of this user still wait: answer them first so replies keep order.
+            waiting = await self._tx(
+                partial(
+                    inbound_queue.has_waiting,
+                    channel=self.channel,
+                    user_id=message.user_id,
+                    before_id=row_id,
+                )
+            )
+            if waiting and not await self._answer_waiting(message.user_id, before_id=row_id):
+                return await self._queue(row_id, now)
+            if self._engine_is_down(now):
+                return await self._queue(row_id, now)
+            try:
+                reply = await self.engine.send(
+                    sender_id(self.channel, message.user_id), message.text, message.metadata
+                )
+            except EngineUnavailable as exc:
+                logger.warning("engine unavailable, %s message queued: %s", self.channel, exc)
+                self._engine_down_until = now + self._timing.retry_after
+                return await self._queue(row_id, now)
+            self._engine_down_until = None
+            await self._tx(
+                partial(inbound_queue.mark_answered, message_id=row_id, now=self._clock())
+            )
+            return RelayResult(Outcome.ANSWERED, reply)
+
+    async def answer_locally(self, message: Inbound, reply: list[BotMessage]) -> RelayResult:
+        """A message the bridge answers itself (/start, a sticker): deduped and rate limited
+        like the others, never sent to the engine."""
+        limited = self._rate_limited(message.user_id)
+        if limited is not None:
+            return limited
+        row_id = await self._tx(partial(self._record_answered, message=message, now=self._clock()))
+        if row_id is None:
+            return RelayResult(Outcome.DUPLICATE)
+        return RelayResult(Outcome.ANSWERED, reply)
+
+    async def drain(self) -> int:
+        """Answer due queued messages, oldest first; stop at the first engine failure.
+        Returns how many were answered."""
+        now = self._clock()
+        claimed = await self._tx(
+            partial(
+                inbound_queue.claim_due,
+                channel=self.channel,
+                now=now,
+                lease=self._timing.lease,
+            )
+        )
+        answered = 0
+        for index, pending in enumerate(claimed):
+            async with self._locks.hold(pending.user_id):
+                ok = await self._answer(pending)
+            if not ok:
+                for rest in claimed[index + 1 :]:
+                    await self._tx(partial(self._requeue, pending=rest, now=now))
+                break
+            answered += 1
+        return answered
+
+    async def run_retry_loop(self, *, stop: asyncio.Event, interval_s: float) -> None:
+        """Drain every `interval_s` seconds (sooner when woken) until `stop` is set."""
+        pruned_at: datetime | None = None
+        while not stop.is_set():
+            try:
+                await self.drain()
+                now = self._clock()
+                if pruned_at is None or now - pruned_at > timedelta(hours=1):
+                    before = now - self._timing.keep_for
+                    await self._tx(partial(inbound_queue.prune, before=before))
+                    pruned_at = now
+            except Exception:  # the database may be restarting: keep the loop alive
+                logger.exception("%s inbound retry round failed", self.channel)
+            self._wake.clear()
+            waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED), interval_s
+                )
+            for waiter in waiters:
+                waiter.cancel()
+
+    def wake(self) -> None:
+        """Run the next retry round now (tests; a bridge that learns the engine is back)."""
+        self._engine_down_until = None
+        self._wake.set()
+
+    # --- internals ---------------------------------------------------------------------
+    def _rate_limited(self, user_id: str) -> RelayResult | None:
+        verdict = self._limiter.check(user_id)
+        if verdict is Verdict.ALLOW:
+            return None
+        logger.info("%s %s is over the rate limit", self.channel, pseudonym(user_id))
+        if verdict is Verdict.REFUSE:
+            return RelayResult(Outcome.REFUSED, [BotMessage(messages.RATE_LIMITED)])
+        return RelayResult(Outcome.IGNORED)
+
+    def _record_answered(self, session: Session, *, message: Inbound, now: datetime) -> int | None:
+        row_id = inbound_queue.record_received(
+            session=session,
+            channel=self.channel,
+            user_id=message.user_id,
+            message_key=message.message_key,
+            text="",
+            meta={},
+            now=now,
+            lease=self._timing.lease,
+        )
+        if row_id is not None:
+            inbound_queue.mark_answered(session=session, message_id=row_id, now=now)
+        return row_id
+
+    async def _answer_waiting(self, user_id: str, *, before_id: int) -> bool:
+        """Answer the user's queued messages older than `before_id` (lock already held);
+        False when the engine is still down."""
+        now = self._clock()
+        if self._engine_is_down(now):
+            return False
+        claimed = await self._tx(
+            partial(
+                inbound_queue.claim_due,
+                channel=self.channel,
+                now=now,
+                lease=self._timing.lease,
+                user_id=user_id,
+                due_by=now + self._timing.max_age,  # waiting for its turn, not for a time
+                before_id=before_id,
+            )
+        )
+        for index, pending in enumerate(claimed):
+            if not await self._answer(pending):
+                for rest in claimed[index + 1 :]:
+                    await self._tx(partial(self._requeue, pending=rest, now=now))
+                return False
+        return True
+
+    async def _answer(self, pending: inbound_queue.Pending) -> bool:
+        now = self._clock()
+        if pending.created_at < now - self._timing.max_age:
+            logger.warning("%s message %s expired unanswered", self.channel, pending.id)
+            await self._tx(partial(inbound_queue.mark_expired, message_id=pending.id))
+            return True
+        try:
+            reply = await self.engine.send(
+                sender_id(self.channel, pending.user_id), pending.text, pending.meta
+            )
+        except EngineUnavailable:
+            self._engine_down_until = now + self._timing.retry_after
+            await self._tx(partial(self._requeue, pending=pending, now=now))
+            return False
+        self._engine_down_until = None
+        undelivered: Sequence[BotMessage] = ()
+        try:
+            if self.sink is None:
+                raise RuntimeError(f"no reply sink for channel {self.channel}")
+            await self.sink.deliver(pending.user_id, reply)
+        except Exception as exc:  # the platform is down: the outbox retries with backoff
+            logger.warning(
+                "late answer to %s %s goes to the outbox: %s",
+                self.channel,
+                pseudonym(pending.user_id),
+                type(exc).__name__,
+            )
+            undelivered = reply
+        await self._tx(
+            partial(self._finish, pending=pending, undelivered=undelivered, now=self._clock())
+        )
+        return True
+
+    async def _queue(self, row_id: int, now: datetime) -> RelayResult:
+        retry_at = now + self._timing.retry_after
+        await self._tx(partial(inbound_queue.mark_queued, message_id=row_id, retry_at=retry_at))
+        return RelayResult(Outcome.QUEUED, [BotMessage(messages.ENGINE_DOWN_QUEUED)])
+
+    def _engine_is_down(self, now: datetime) -> bool:
+        # After a failure the engine counts as down until the next retry: residents get the
+        # "queued" answer at once instead of waiting for another connect timeout each.
+        return self._engine_down_until is not None and now < self._engine_down_until
+
+    def _requeue(self, session: Session, *, pending: inbound_queue.Pending, now: datetime) -> None:
+        retry_at = now + self._timing.retry_after
+        inbound_queue.mark_queued(session=session, message_id=pending.id, retry_at=retry_at)
+
+    def _finish(
+        self,
+        session: Session,
+        *,
+        pending: inbound_queue.Pending,
+        undelivered: Sequence[BotMessage],
+        now: datetime,
+    ) -> None:
+        for message in undelivered:
+            if not message.text:
+                continue
+            outbox.enqueue(
+                session=session,
+                channel=self.channel,
+                user_id=pending.user_id,
+                text=message.text,
+                buttons=[Button(b.title, b.payload) for b in message.buttons],
+                kind="reply",
+                now=now,
+            )
+        inbound_queue.mark_answered(session=session, message_id=pending.id, now=now)
+
+    async def _tx(self, work: Callable[..., T]) -> T:
+        return await asyncio.to_thread(self._run, work)
+
+    def _run(self, work: Callable[..., T]) -> T:
+        with self._factory.begin() as session:
+            return work(session=session)
+
+
+def make_relay(
+    settings: Settings, *, channel: str, engine: Engine, session_factory: sessionmaker[Session]
+) -> ChannelRelay:
+    """The relay of one bridge, with the rate limit and retry timing of the settings."""
+    return ChannelRelay(
+        channel=channel,
+        engine=engine,
+        session_factory=session_factory,
+        limiter=RateLimiter(
+            limit=settings.rate_limit_messages, window_s=settings.rate_limit_window_s
+        ),
+        timing=RelayTiming(retry_after=timedelta(seconds=settings.inbound_retry_s)),
+    )
