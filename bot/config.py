@@ -42,9 +42,7 @@ class Settings(BaseSettings):
     telegram_bot_token: str | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
     telegram_webhook_url: str | None = Field(default=None, alias="TELEGRAM_WEBHOOK_URL")
     telegram_webhook_secret: str | None = Field(default=None, alias="TELEGRAM_WEBHOOK_SECRET")
-    telegram_webhook_port: int = Field(
-        default=8443, alias="TELEGRAM_WEBHOOK_PORT", gt=0, lt=65536
-    )
+    telegram_webhook_port: int = Field(default=8443, alias="TELEGRAM_WEBHOOK_PORT", gt=0, lt=65536)
     telegram_api_base_url: str = Field(
         default="https://api.telegram.org", alias="TELEGRAM_API_BASE_URL"
     )

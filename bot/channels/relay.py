@@ -8,17 +8,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import enum
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any, Protocol, TypeVar
+from typing import TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels import inbound_queue, messages
+from bot.channels.contracts import (
+    Engine,
+    Inbound,
+    Outcome,
+    RelayResult,
+    RelayTiming,
+    ReplySink,
+)
 from bot.channels.keyed_locks import KeyedLocks
 from bot.channels.payloads import pseudonym, sender_id
 from bot.channels.rate_limit import RateLimiter, Verdict
@@ -31,48 +37,6 @@ from bot.notifications.sender import Button
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-class Engine(Protocol):
-    async def send(
-        self, sender_id: str, text: str, metadata: dict[str, Any] | None = None
-    ) -> list[BotMessage]: ...
-
-
-class ReplySink(Protocol):
-    """Pushes a late answer to a user (the platform API); raises on failure."""
-
-    async def deliver(self, user_id: str, reply: Sequence[BotMessage]) -> None: ...
-
-
-class Outcome(enum.Enum):
-    ANSWERED = "answered"
-    QUEUED = "queued"  # engine down: the resident was told, the retry loop answers later
-    DUPLICATE = "duplicate"  # seen before: say nothing
-    REFUSED = "refused"  # over the rate limit: a polite word
-    IGNORED = "ignored"  # still over the rate limit: silence
-
-
-@dataclass(frozen=True)
-class Inbound:
-    user_id: str  # chat id / openid, without the channel
-    message_key: str  # unique per platform message: update_id, MsgId …
-    text: str  # cleaned text or an agreed payload (/share_location{…})
-    metadata: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class RelayResult:
-    outcome: Outcome
-    reply: list[BotMessage] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class RelayTiming:
-    retry_after: timedelta = timedelta(seconds=10)  # also how long the engine counts as down
-    lease: timedelta = timedelta(minutes=2)  # longer than any engine call may take
-    max_age: timedelta = timedelta(hours=24)  # older queued messages are dropped, not answered
-    keep_for: timedelta = timedelta(days=3)  # dedupe memory; platforms redeliver for minutes
 
 
 class ChannelRelay:
@@ -315,19 +279,26 @@ class ChannelRelay:
         undelivered: Sequence[BotMessage],
         now: datetime,
     ) -> None:
-        for message in undelivered:
-            if not message.text:
-                continue
-            outbox.enqueue(
+        enqueue_reply(
+            session=session,
+            channel=self.channel,
+            user_id=pending.user_id,
+            reply=undelivered,
+            now=now,
+        )
+        inbound_queue.mark_answered(session=session, message_id=pending.id, now=now)
+
+    def reply_to_outbox(self, user_id: str, reply: Sequence[BotMessage]) -> None:
+        """Queue an answer the platform would not take now; the outbox retries it (blocking:
+        call through `asyncio.to_thread`)."""
+        with self._factory.begin() as session:
+            enqueue_reply(
                 session=session,
                 channel=self.channel,
-                user_id=pending.user_id,
-                text=message.text,
-                buttons=[Button(b.title, b.payload) for b in message.buttons],
-                kind="reply",
-                now=now,
+                user_id=user_id,
+                reply=reply,
+                now=self._clock(),
             )
-        inbound_queue.mark_answered(session=session, message_id=pending.id, now=now)
 
     async def _tx(self, work: Callable[..., T]) -> T:
         return await asyncio.to_thread(self._run, work)
@@ -335,6 +306,23 @@ class ChannelRelay:
     def _run(self, work: Callable[..., T]) -> T:
         with self._factory.begin() as session:
             return work(session=session)
+
+
+def enqueue_reply(
+    *, session: Session, channel: str, user_id: str, reply: Sequence[BotMessage], now: datetime
+) -> None:
+    """An engine answer as outbox messages, one per message with text."""
+    for message in reply:
+        if message.text:
+            outbox.enqueue(
+                session=session,
+                channel=channel,
+                user_id=user_id,
+                text=message.text,
+                buttons=[Button(b.title, b.payload) for b in message.buttons],
+                kind="reply",
+                now=now,
+            )
 
 
 def make_relay(

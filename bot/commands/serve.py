@@ -33,7 +33,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def outbound_senders(settings: Settings) -> dict[str, OutboundSender]:
     """Channel name -> sender. Bridges (Telegram, WeChat, REST) register theirs here; until
     one does, its messages wait in the outbox and nothing is lost."""
-    return {}
+    senders: dict[str, OutboundSender] = {}
+    if settings.telegram_bot_token:
+        from bot.channels.telegram.replies import TelegramSender
+
+        senders["telegram"] = TelegramSender(
+            token=settings.telegram_bot_token, api_base_url=settings.telegram_api_base_url
+        )
+    if settings.wechat_app_id and settings.wechat_app_secret:
+        from bot.channels.wechat.api import WeChatApi
+        from bot.db.session import make_session_factory
+
+        # Its own database engine: the sender remembers the buttons it shows as numbers.
+        senders["wechat"] = WeChatApi(
+            app_id=settings.wechat_app_id,
+            app_secret=settings.wechat_app_secret,
+            base_url=settings.wechat_api_base_url,
+            session_factory=make_session_factory(make_engine(settings.effective_database_url)),
+        )
+    return senders
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:

@@ -22,7 +22,6 @@ from bot.sites.calendar import to_china_time
 from bot.sites.coords import in_china
 from bot.sites.hours import format_hours
 from bot.sites.nearest import NearbySite, find_nearest
-from bot.sites.registry import weekly_hours
 from bot.sites.sample import load_sample
 from bot.sites.services import resolve_service
 from bot.sites.transfer import export_site_file, import_site_file
@@ -129,7 +128,6 @@ def cmd_nearest(args: argparse.Namespace, settings: Settings) -> int:
 
 def nearby_json(nearby: NearbySite) -> dict[str, Any]:
     site = nearby.site
-    hours = weekly_hours(site)
     iso: Callable[[dt.datetime | None], str | None] = lambda t: t.isoformat() if t else None  # noqa: E731
     return {
         "name": site.name, "kind": site.kind, "level": site.level, "address": site.address,
@@ -138,7 +136,7 @@ def nearby_json(nearby: NearbySite) -> dict[str, Any]:
         "walk_minutes": nearby.walk_minutes, "within_reach": nearby.within_reach,
         "open_now": nearby.open_now, "closes_at": iso(nearby.closes_at),
         "opens_at": iso(nearby.opens_at), "services": list(nearby.services),
-        "hours": format_hours(hours) if hours is not None else None, "holiday": site.holiday,
+        "hours": format_hours(site.hours) if site.hours is not None else None, "holiday": site.holiday.value,
         "accessibility": site.accessibility, "sample": site.sample,
     }  # fmt: skip
 

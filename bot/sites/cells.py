@@ -1,8 +1,9 @@
 """The registry's spatial index: fixed 0.01° grid cells stored in the indexed `sites.cell_key`.
 
 A cell is about 1.1 km north-south (and 0.95 km east-west at 30°N), so the 1.2 km of a
-15-minute walk is covered by 3-4 cells each way; the database finds their sites by index
-and the caller refines the candidates by exact distance.
+15-minute walk is covered by 3-4 cells each way. Keys run along a row of cells, so each row
+is one range of keys: the database scans 3-4 index ranges and the caller refines the
+candidates by exact distance.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ CELL_DEG = 0.01
 # Keys are row * _ROW + column; |column| <= 18_000 < _ROW / 2 keeps them unique.
 _ROW = 100_000
 _M_PER_DEG_LAT = math.pi * EARTH_RADIUS_M / 180
-# Beyond this many cells a bounding-box scan of the (lat, lon) index is cheaper than IN (...).
-MAX_CELLS = 64
+# Up to this many rows of cells (about 8 km) a search is a few index range scans, one per row;
+# beyond it, a bounding-box scan of the (lat, lon) index.
+MAX_ROWS = 8
 
 
 @dataclass(frozen=True)
@@ -40,10 +42,22 @@ def bbox_around(lat: float, lon: float, radius_m: float) -> BBox:
     return BBox(lat - dlat, lat + dlat, lon - dlon, lon + dlon)
 
 
-def cells_covering(box: BBox) -> list[int] | None:
-    """Keys of the cells that meet `box`, or None when there would be more than MAX_CELLS."""
+def cell_ranges(lat: float, lon: float, radius_m: float) -> list[tuple[int, int]] | None:
+    """For each row of cells the circle meets, the first and last key of the cells it meets
+    there (rows away from the centre need fewer columns); None when there are more than
+    MAX_ROWS rows, where a bounding-box scan is the better plan."""
+    box = bbox_around(lat, lon, radius_m)
     row0, row1 = math.floor(box.min_lat / CELL_DEG), math.floor(box.max_lat / CELL_DEG)
-    col0, col1 = math.floor(box.min_lon / CELL_DEG), math.floor(box.max_lon / CELL_DEG)
-    if (row1 - row0 + 1) * (col1 - col0 + 1) > MAX_CELLS:
+    if row1 - row0 + 1 > MAX_ROWS:
         return None
-    return [r * _ROW + c for r in range(row0, row1 + 1) for c in range(col0, col1 + 1)]
+    reach = radius_m * 1.001  # the same safety margin as the box
+    ranges = []
+    for row in range(row0, row1 + 1):
+        south, north = row * CELL_DEG, (row + 1) * CELL_DEG
+        gap_m = max(south - lat, lat - north, 0.0) * _M_PER_DEG_LAT  # centre to this row
+        half_m = math.sqrt(max(reach * reach - gap_m * gap_m, 0.0))
+        cos_lat = max(math.cos(math.radians(max(abs(south), abs(north)))), 1e-6)
+        dlon = half_m / (_M_PER_DEG_LAT * cos_lat)
+        first, last = math.floor((lon - dlon) / CELL_DEG), math.floor((lon + dlon) / CELL_DEG)
+        ranges.append((row * _ROW + first, row * _ROW + last))
+    return ranges

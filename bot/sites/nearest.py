@@ -1,7 +1,7 @@
 """'What is near me': sites within walking reach, nearest first, with their opening state.
 
 Candidates come from the cell index (`bot.sites.cells`) as bare (id, lat, lon) rows; only the
-few that are returned are loaded as full `Site` objects.
+few that are returned are loaded, as `SiteInfo` snapshots.
 """
 
 from __future__ import annotations
@@ -10,15 +10,27 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import BindParameter, Select, bindparam, func, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    String,
+    bindparam,
+    cast,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from bot.db.sites import Service, Site, SiteHours, site_services
 from bot.sites.calendar import china_now
-from bot.sites.cells import bbox_around, cells_covering
+from bot.sites.cells import MAX_ROWS, bbox_around, cell_ranges
 from bot.sites.coords import EARTH_RADIUS_M, haversine_m
 from bot.sites.hours import HolidayPolicy, Interval, WeeklyHours
+from bot.sites.info import SiteInfo
 from bot.sites.opening import opening_state
 
 WALK_SPEED_M_PER_MIN = 80.0  # the "15分钟服务圈" assumes about 1.2 km in 15 minutes
@@ -36,7 +48,7 @@ class NearbySite:
     all the site offers.
     """
 
-    site: Site
+    site: SiteInfo
     distance_m: float
     walk_minutes: int
     within_reach: bool
@@ -104,6 +116,8 @@ class _Search:
     reach_m: float
 
     def within(self, radius_m: float, limit: int, open_now_only: bool) -> list[NearbySite]:
+        # The Core statements below bypass the session's autoflush; pending sites must count.
+        self.session.flush()
         candidates = self._candidates(radius_m)
         results: list[NearbySite] = []
         # Closed sites are skipped only when asked, so load a few more than needed per round.
@@ -120,26 +134,27 @@ class _Search:
 
     def _candidates(self, radius_m: float) -> list[tuple[float, int]]:
         """(distance, id) of the sites within `radius_m`, nearest first (ties by id)."""
-        box = bbox_around(self.lat, self.lon, radius_m)
-        cells = cells_covering(box)
+        ranges = cell_ranges(self.lat, self.lon, radius_m)
         with_service = self.service is not None
         params: dict[str, object] = {"service": self.service}
-        if cells is not None:
-            query, params["cells"] = _IN_CELLS[with_service], cells
+        if ranges is not None:
+            query = _IN_CELLS[with_service]
+            # Rows not needed get empty ranges, so one statement (one plan) serves every search.
+            for number in range(MAX_ROWS):
+                low, high = ranges[number] if number < len(ranges) else (1, 0)
+                params[f"low{number}"], params[f"high{number}"] = low, high
+            # The database also drops the cells' corners with a flat-earth estimate (good to
+            # well under 1% at these distances), so fewer rows reach Python.
+            params |= {"lat": self.lat, "lon": self.lon, "m_lat": _M_PER_DEG}
+            params |= {"m_lon": _M_PER_DEG * math.cos(math.radians(self.lat))}
+            params["reach2"] = (radius_m * 1.01) ** 2
         else:
             query = _IN_BOX[with_service]
+            box = bbox_around(self.lat, self.lon, radius_m)
             params |= {"lat0": box.min_lat, "lat1": box.max_lat}
             params |= {"lon0": box.min_lon, "lon1": box.max_lon}
-        # Most candidates lie in the corners of the cells, outside the circle: a flat-earth
-        # estimate (good to well under 1% at walking range) drops them before the haversine.
-        m_per_deg_lon = _M_PER_DEG * math.cos(math.radians(self.lat))
-        # (Beyond a few kilometres the estimate drifts, so large searches measure everything.)
-        rough_limit = (radius_m * 1.01) ** 2 if radius_m <= 5_000 else math.inf
         found = []
         for site_id, lat, lon in self.session.connection().execute(query, params).all():
-            dy, dx = (lat - self.lat) * _M_PER_DEG, (lon - self.lon) * m_per_deg_lon
-            if dx * dx + dy * dy > rough_limit:
-                continue
             distance = haversine_m(self.lat, self.lon, lat, lon)
             if distance <= radius_m:
                 found.append((distance, site_id))
@@ -147,32 +162,16 @@ class _Search:
         return found
 
     def _load(self, batch: Sequence[tuple[float, int]]) -> list[NearbySite]:
+        # One Core statement, one row per site, its hours and service names aggregated into
+        # strings: ORM objects and relationship loads cost several times more on this path.
         ids = [site_id for _distance, site_id in batch]
-        # One statement: each site, one row per opening interval, and its service names joined
-        # into one string; loading the relationships instead would take several statements.
-        sites: dict[int, Site] = {}
-        names: dict[int, tuple[str, ...]] = {}
-        days: dict[int, list[list[Interval]]] = {i: [[] for _ in range(7)] for i in ids}
-        rows = self.session.execute(_SITES, {"ids": ids}).all()
-        for site, weekday, opens, closes, joined_names in rows:
-            sites[site.id] = site
-            names[site.id] = tuple(sorted(joined_names.split(_SEP))) if joined_names else ()
-            if weekday is not None:
-                days[site.id][weekday].append((opens, closes))
-        hours = {i: WeeklyHours(tuple(tuple(day) for day in week)) for i, week in days.items()}
-        results = []
-        for distance, site_id in batch:
-            site = sites[site_id]
-            services = (self.service,) if self.service else names.get(site_id, ())
-            week = hours[site_id] if site.hours_known else None
-            results.append(self._describe(site, distance, week, services))
-        return results
+        rows = self.session.connection().execute(_SITES, {"ids": ids}).all()
+        sites = {row[0]: _site_info(row) for row in rows}
+        return [self._describe(sites[site_id], distance) for distance, site_id in batch]
 
-    def _describe(
-        self, site: Site, distance: float, hours: WeeklyHours | None, services: tuple[str, ...]
-    ) -> NearbySite:
-        holiday = HolidayPolicy(site.holiday)
-        state = opening_state(hours, holiday, self.at) if hours is not None else None
+    def _describe(self, site: SiteInfo, distance: float) -> NearbySite:
+        hours = site.hours
+        state = opening_state(hours, site.holiday, self.at) if hours is not None else None
         return NearbySite(
             site=site,
             distance_m=distance,
@@ -181,8 +180,22 @@ class _Search:
             open_now=state.open_now if state else None,
             closes_at=state.closes_at if state else None,
             opens_at=state.opens_at if state else None,
-            services=services,
+            services=(self.service,) if self.service else site.services,
         )
+
+
+def _site_info(row: Any) -> SiteInfo:
+    fields = dict(zip(_SITE_FIELDS, row, strict=False))
+    hours_text, names_text = row[len(_SITE_FIELDS)], row[len(_SITE_FIELDS) + 1]
+    days: list[list[Interval]] = [[] for _ in range(7)]
+    for interval in hours_text.split(_SEP) if hours_text else ():
+        weekday, opens, closes = (int(part) for part in interval.split(":"))
+        days[weekday].append((opens, closes))
+    hours = WeeklyHours(tuple(tuple(sorted(day)) for day in days))
+    fields["hours"] = hours if fields.pop("hours_known") else None
+    fields["holiday"] = HolidayPolicy(fields["holiday"])
+    fields["services"] = tuple(sorted(names_text.split(_SEP))) if names_text else ()
+    return SiteInfo(**fields)
 
 
 # The statements are built once: on this hot path building them cost as much as running them.
@@ -198,7 +211,23 @@ def _only_offering(query: Select[int, float, float]) -> Select[int, float, float
 
 
 _CANDIDATE = select(Site.id, Site.lat, Site.lon)
-_CELL_QUERY = _CANDIDATE.where(Site.cell_key.in_(bindparam("cells", expanding=True)))
+
+
+def _within_flat_reach() -> ColumnElement[bool]:
+    dy = (Site.lat - bindparam("lat")) * bindparam("m_lat")
+    dx = (Site.lon - bindparam("lon")) * bindparam("m_lon")
+    return dx * dx + dy * dy <= bindparam("reach2")
+
+
+_CELL_QUERY = _CANDIDATE.where(
+    or_(
+        *(
+            Site.cell_key.between(bindparam(f"low{n}"), bindparam(f"high{n}"))
+            for n in range(MAX_ROWS)
+        )
+    ),
+    _within_flat_reach(),
+)
 _BOX_QUERY = _CANDIDATE.where(
     Site.lat.between(bindparam("lat0"), bindparam("lat1")),
     Site.lon.between(bindparam("lon0"), bindparam("lon1")),
@@ -213,9 +242,22 @@ _NAMES = (
     .where(site_services.c.site_id == Site.id)
     .scalar_subquery()
 )
-_SITES = (
-    select(Site, SiteHours.weekday, SiteHours.opens_min, SiteHours.closes_min, _NAMES)
-    .outerjoin(SiteHours, SiteHours.site_id == Site.id)
-    .where(Site.id.in_(_IDS))
-    .order_by(Site.id, SiteHours.opens_min)
+_INTERVAL = (
+    cast(SiteHours.weekday, String)
+    + ":"
+    + cast(SiteHours.opens_min, String)
+    + ":"
+    + cast(SiteHours.closes_min, String)
+)
+_HOURS = (
+    select(func.aggregate_strings(_INTERVAL, _SEP))
+    .where(SiteHours.site_id == Site.id)
+    .scalar_subquery()
+)
+_SITE_FIELDS = (
+    "id", "key", "name", "kind", "level", "address", "street", "community", "grid", "lat", "lon",
+    "phone", "hours_known", "holiday", "accessibility", "sample",
+)  # fmt: skip
+_SITES = select(*(getattr(Site, name) for name in _SITE_FIELDS), _HOURS, _NAMES).where(
+    Site.id.in_(_IDS)
 )

@@ -41,6 +41,10 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.vocabulary = load_vocabulary(settings.vocabulary_file)
     install_error_handlers(app)
     app.include_router(open311.router)
+    if settings.wechat_token:  # the WeChat bridge answers its callbacks here
+        from bot.channels.wechat.router import wechat_router
+
+        app.include_router(wechat_router(settings, app.state.session_factory))
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.sites import Site
 from bot.sites.calendar import CHINA_TZ
+from bot.sites.cells import cell_key
 from bot.sites.coords import haversine_m
 from bot.sites.hours import HolidayPolicy, parse_hours
 from bot.sites.nearest import NearbySite, find_nearest, nearest_any
@@ -160,3 +161,13 @@ def test_site_with_unknown_hours_has_unknown_opening(db_session: Session) -> Non
     assert (
         find_nearest(session=db_session, lat=NANLING[0], lon=NANLING[1], open_now_only=True) == []
     )
+
+
+def test_sites_added_in_the_same_session_are_found_before_any_commit(db_session: Session) -> None:
+    db_session.add(
+        Site(key="new", name="新驿站", kind="党群驿站", address="某路1号", lat=NANLING[0],
+             lon=NANLING[1], cell_key=cell_key(*NANLING), hours_known=False, holiday="open",
+             sample=False)
+    )  # fmt: skip
+    [found] = find_nearest(session=db_session, lat=NANLING[0], lon=NANLING[1])
+    assert found.site.name == "新驿站" and found.services == ()

@@ -48,7 +48,6 @@ def build_application(
         .base_url(f"{base}/bot")
         .base_file_url(f"{base}/file/bot")
         .concurrent_updates(ChatOrderedProcessor())
-        .post_init(_publish_commands)
     )
     if webhook:
         builder = builder.updater(None)  # updates arrive through our own web server
@@ -96,6 +95,8 @@ async def run_bridge(
     try:
         async with application:
             await application.start()
+            # (post_init hooks run only under run_polling/run_webhook, not with start())
+            await _publish_commands(application)
             if webhook:
                 await _serve_webhook(settings, application, stop)
             else:

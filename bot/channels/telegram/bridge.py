@@ -9,8 +9,9 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.channels import messages, payloads
+from bot.channels.contracts import Inbound, Outcome, RelayResult
 from bot.channels.input_guard import guard_text
-from bot.channels.relay import ChannelRelay, Inbound, Outcome, RelayResult
+from bot.channels.relay import ChannelRelay
 from bot.channels.telegram.replies import TelegramReplies
 from bot.engine.client import BotMessage
 

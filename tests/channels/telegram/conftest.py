@@ -11,15 +11,13 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.relay import ChannelRelay, Engine as EngineLike, make_relay
+from bot.channels.contracts import Engine as EngineLike
+from bot.channels.relay import ChannelRelay, make_relay
 from bot.channels.telegram.app import run_bridge
 from bot.config import Settings
 from bot.db.session import make_session_factory
 from tests.channels.telegram.fake_bot_api import TOKEN, FakeBotApi
-from tests.helpers.database import db_engine, migrated_sqlite_template
 from tests.helpers.loopback import serving
-
-__all__ = ["db_engine", "migrated_sqlite_template"]
 
 
 @dataclass

@@ -78,8 +78,15 @@ class FakeBotApi:
         return self._update(None, message=self._message(chat_id, **extra))
 
     def sticker(self, chat_id: int) -> dict[str, Any]:
-        sticker = {"file_id": "st", "file_unique_id": "st1", "type": "regular",
-                   "width": 512, "height": 512, "is_animated": False, "is_video": False}  # fmt: skip
+        sticker = {
+            "file_id": "st",
+            "file_unique_id": "st1",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+        }
         return self._update(None, message=self._message(chat_id, sticker=sticker))
 
     def tap(self, chat_id: int, data: str) -> dict[str, Any]:
@@ -102,8 +109,9 @@ class FakeBotApi:
     def texts(self, chat_id: int) -> list[str]:
         return [str(c.params["text"]) for c in self.sent("sendMessage", chat_id)]
 
-    async def wait_for(self, method: str, count: int, *, chat_id: int | None = None,
-                       timeout: float = 10.0) -> list[Call]:  # fmt: skip
+    async def wait_for(
+        self, method: str, count: int, *, chat_id: int | None = None, timeout: float = 10.0
+    ) -> list[Call]:
         deadline = time.monotonic() + timeout
         while len(self.sent(method, chat_id)) < count:
             if time.monotonic() > deadline:
@@ -117,8 +125,9 @@ class FakeBotApi:
 
     async def _endpoint(self, request: Request) -> JSONResponse:
         if request.path_params["token"] != TOKEN:
-            return JSONResponse({"ok": False, "error_code": 401, "description": "Unauthorized"},
-                                status_code=401)  # fmt: skip
+            return JSONResponse(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status_code=401
+            )
         method = request.path_params["method"]
         form = await request.form()
         params = {k: _decode(str(v)) for k, v in form.items()}
@@ -133,11 +142,14 @@ class FakeBotApi:
             return _ok(sent)
         if method == "getFile":
             file_id = params["file_id"]
-            return _ok({"file_id": file_id, "file_unique_id": "u", "file_path": f"photos/{file_id}.jpg"})
+            return _ok(
+                {"file_id": file_id, "file_unique_id": "u", "file_path": f"photos/{file_id}.jpg"}
+            )
         if method in ("answerCallbackQuery", "setMyCommands", "deleteWebhook", "setWebhook"):
             return _ok(True)
-        return JSONResponse({"ok": False, "error_code": 404, "description": "Not Found"},
-                            status_code=404)  # fmt: skip
+        return JSONResponse(
+            {"ok": False, "error_code": 404, "description": "Not Found"}, status_code=404
+        )
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)

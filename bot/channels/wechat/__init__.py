@@ -1,0 +1,2 @@
+"""WeChat Official Account bridge: signed XML callbacks in, passive replies and the
+customer-service message API out."""
