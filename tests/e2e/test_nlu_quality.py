@@ -13,6 +13,7 @@ import pytest
 
 from bot.engine.processes import StackConfig
 from bot.nlu.evaluate import evaluate_file
+from bot.nlu.reader import read_nlu_file
 
 pytestmark = pytest.mark.engine
 
@@ -29,8 +30,6 @@ def test_heldout_intent_macro_f1_is_at_least_090(engine_stack: StackConfig) -> N
 
 
 def test_heldout_never_overlaps_training_data() -> None:
-    from bot.nlu.reader import read_nlu_file
-
     training = {
         e.text
         for f in (ROOT / "nlu_data").glob("*.yml")
@@ -53,10 +52,4 @@ def test_evaluate_command_prints_json_as_its_last_line(engine_stack: StackConfig
     assert completed.returncode == 0, completed.stderr
     last = json.loads(completed.stdout.strip().splitlines()[-1])
     assert {"intent_accuracy", "intent_macro_f1", "entity_f1", "n"} <= last.keys()
-    assert last["n"] == len(
-        [
-            line
-            for line in HELDOUT.read_text(encoding="utf-8").splitlines()
-            if line.strip().startswith("- ")
-        ]
-    )
+    assert last["n"] == len(read_nlu_file(HELDOUT))

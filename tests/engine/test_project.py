@@ -21,7 +21,9 @@ def test_fingerprint_is_stable_when_nothing_changes(project: RasaProject) -> Non
     assert project.fingerprint() == project.fingerprint()
 
 
-@pytest.mark.parametrize("relative", ["engine/domain/core.yml", "engine/config.yml", "nlu_data/x.yml"])
+@pytest.mark.parametrize(
+    "relative", ["engine/domain/core.yml", "engine/config.yml", "nlu_data/x.yml"]
+)
 def test_fingerprint_changes_with_any_training_input(project: RasaProject, relative: str) -> None:
     before = project.fingerprint()
     path = project.root / relative
