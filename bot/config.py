@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     # Protects the engine's HTTP API (model replacement, tracker reads) even on loopback.
     engine_token: str = Field(default="jiamenkou-dev-token", alias="RASA_TOKEN")
     engine_url_override: str | None = Field(default=None, alias="RASA_URL")
-    ready_timeout_s: float = Field(default=180.0, alias="JIAMENKOU_READY_TIMEOUT")
+    ready_timeout_s: float = Field(default=300.0, alias="JIAMENKOU_READY_TIMEOUT")
     max_message_chars: int = Field(default=2000, alias="JIAMENKOU_MAX_MESSAGE_CHARS")
 
     # Channel bridges: limits shared by Telegram and WeChat (per resident, in memory).

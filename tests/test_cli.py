@@ -44,3 +44,14 @@ def test_db_upgrade_creates_the_database_on_first_use(
     assert main(["db", "upgrade"]) == 0
     assert db.exists()
     assert main(["db", "upgrade"]) == 0  # idempotent
+
+
+def test_up_starts_the_telegram_bridge_only_with_a_token(tmp_path: Path) -> None:
+    from bot.commands.engine import app_children
+    from bot.config import Settings
+
+    without = Settings(DATABASE_URL=f"sqlite:///{tmp_path / 'a.db'}")
+    with_token = Settings(DATABASE_URL=f"sqlite:///{tmp_path / 'a.db'}", TELEGRAM_BOT_TOKEN="1:x")
+    assert [c.name for c in app_children(without)] == ["web"]
+    assert [c.name for c in app_children(with_token)] == ["web", "telegram"]
+    assert app_children(with_token)[1].command[-1] == "telegram"

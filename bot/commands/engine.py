@@ -60,12 +60,13 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
 
 def app_children(settings: Settings) -> list[ChildSpec]:
     """The project's own services started with the engine: the web service (Open311, WeChat,
-    outbound notifications) always."""
+    outbound notifications) always, the Telegram bridge when a bot token is configured."""
     cli = str(Path(sys.executable).parent / "jiamenkou")
     web_url = f"http://{settings.host}:{settings.web_port}/healthz"
-    return [
-        ChildSpec("web", [cli, "serve"], settings.web_port, "WEB_PORT", web_url),
-    ]
+    children = [ChildSpec("web", [cli, "serve"], settings.web_port, "WEB_PORT", web_url)]
+    if settings.telegram_bot_token:
+        children.append(ChildSpec("telegram", [cli, "telegram"]))
+    return children
 
 
 def stack_config(settings: Settings) -> StackConfig:

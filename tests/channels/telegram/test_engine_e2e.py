@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 
 import pytest
 from sqlalchemy import create_engine, select
@@ -18,7 +19,11 @@ from tests.channels.telegram.conftest import running
 
 pytestmark = pytest.mark.engine
 
-CHAT = 777001
+
+def new_chat_id() -> int:
+    # The engine is shared by the whole session and keeps each conversation (and a shared
+    # location) for an hour: every run needs a chat of its own.
+    return 700_000 + secrets.randbelow(10**6)
 
 
 def first_site(database_url: str) -> Site:
@@ -38,6 +43,7 @@ def test_engine_down_then_back_then_a_location_finds_sites(
     e2e_database_url: str,
 ) -> None:
     site = first_site(e2e_database_url)
+    CHAT = new_chat_id()
 
     async def scenario() -> None:
         closed = EngineClient(f"http://127.0.0.1:{free_port()}", engine_stack.token)

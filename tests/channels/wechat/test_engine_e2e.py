@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,8 +18,6 @@ from tests.channels.wechat.wechat_side import message_xml, reply_fields, signed_
 
 pytestmark = pytest.mark.engine
 
-USER = "oE2E_wechat_user_0000000001"
-
 
 def test_greeting_and_a_site_search_through_the_real_engine(
     settings: Settings,
@@ -27,6 +26,8 @@ def test_greeting_and_a_site_search_through_the_real_engine(
     e2e_database_url: str,
 ) -> None:
     site = first_site(e2e_database_url)
+    # A conversation of its own: the shared engine remembers a location for an hour.
+    USER = f"oE2E_{uuid.uuid4().hex[:22]}"
     lat, lon = wgs84_to_gcj02(site.lat, site.lon)  # what a phone in China reports
 
     async def say(cb, body: str) -> str:  # type: ignore[no-untyped-def]
