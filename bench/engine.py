@@ -9,6 +9,7 @@ times move from run to run on shared machines.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
 import json
 import os
@@ -27,6 +28,7 @@ from bot.engine.ports import free_port
 from bot.engine.processes import EngineStack, StackConfig
 from bot.engine.project import RasaProject
 from bot.engine.training import current_model, prepare_training_data
+from bot.nlu.evaluate import evaluate_file
 from bot.nlu.reader import read_nlu_file
 from bot.nlu.training_vocabulary import training_vocabulary
 
@@ -103,6 +105,16 @@ def main() -> None:
                 t2 = time.perf_counter()
                 base_ms.append((t1 - t0) * 1000)
                 parse_ms.append((t2 - t1) * 1000)
+        heldout = asyncio.run(
+            evaluate_file(
+                project.root / "tests" / "data" / "nlu_heldout.yml",
+                base_url=stack.config.engine_url,
+                token="bench",
+            )
+        )
+        result["heldout"] = {
+            k: heldout[k] for k in ("n", "intent_accuracy", "intent_macro_f1", "entity_f1")
+        }
         engine_pid = stack.pid("engine")
         result["engine_rss_mb"] = round(rss_mb(engine_pid), 0) if engine_pid else None
     result.update(

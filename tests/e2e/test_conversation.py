@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from bot.channels.terminal import chat
-from bot.engine.client import EngineClient
 from bot.engine.processes import StackConfig
+from tests.helpers.terminal import run_terminal_chat
 
 pytestmark = pytest.mark.engine
 
@@ -79,23 +77,8 @@ def test_odd_messages_get_a_reply_not_an_error(http: httpx.Client, text: str) ->
 def test_terminal_chat_speaks_with_the_engine_and_maps_numbers_to_buttons(
     engine_stack: StackConfig,
 ) -> None:
-    typed = iter(["你好", "1", "", "再见"])
-    printed: list[str] = []
-
-    def read(_prompt: str) -> str:
-        try:
-            return next(typed)
-        except StopIteration:
-            raise EOFError from None
-
-    async def run() -> int:
-        client = EngineClient(engine_stack.engine_url, engine_stack.token)
-        try:
-            return await chat(client, max_chars=2000, read=read, write=printed.append)
-        finally:
-            await client.aclose()
-
-    assert asyncio.run(run()) == 0
+    code, printed = run_terminal_chat(engine_stack, ["你好", "1", "", "再见"])
+    assert code == 0
     transcript = "\n".join(printed)
     assert "  1. 找附近的服务站" in transcript  # greeting buttons as numbered choices
     assert "位置" in transcript  # "1" sent /find_station and the action asked for a location

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import uuid
@@ -11,12 +10,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from bot.channels.terminal import chat
 from bot.cli import main as cli
 from bot.commands.engine import terminal_inbox
 from bot.config import Settings
-from bot.engine.client import EngineClient
 from bot.engine.processes import StackConfig
+from tests.helpers.terminal import run_terminal_chat
 
 pytestmark = pytest.mark.engine
 
@@ -71,25 +69,8 @@ def test_report_with_correction_is_filed_checked_and_notified(
     assert cli(["tickets", "status", number.group(0), "dispatched", "--note", "网格员已出发"]) == 0
     capsys.readouterr()
     inbox = terminal_inbox(Settings(DATABASE_URL=e2e_database_url))
-    typed = iter(["谢谢"])
-    printed: list[str] = []
-
-    def read(_prompt: str) -> str:
-        try:
-            return next(typed)
-        except StopIteration:
-            raise EOFError from None
-
-    async def run() -> int:
-        client = EngineClient(engine_stack.engine_url, engine_stack.token)
-        try:
-            return await chat(
-                client, max_chars=2000, sender_id=who, read=read, write=printed.append, inbox=inbox
-            )
-        finally:
-            await client.aclose()
-
-    assert asyncio.run(run()) == 0
+    code, printed = run_terminal_chat(engine_stack, ["谢谢"], sender_id=who, inbox=inbox)
+    assert code == 0
     notice = next(line for line in printed if line.startswith("小助手（通知）"))
     assert number.group(0) in notice and "已派单" in notice
 
