@@ -11,7 +11,7 @@ ENGINE_DOWN_QUEUED = (
 )
 NO_REPLY = "收到。还有什么可以帮您？"
 CHOOSE_HINT = "（输入序号即可选择）"
-CHAT_WELCOME = "家门口社区小助手（输入“再见”或按 Ctrl-C 退出）"
+CHAT_WELCOME = "家门口社区小助手（按 Ctrl-C 或 Ctrl-D 退出）"
 CHAT_BYE = "再见！"
 ENGINE_DOWN_RETRY = "抱歉，小助手暂时连不上，请稍后再试一次。着急的话请拨打12345市民热线。"
 
