@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from bot.channels import messages
+
+_FULLWIDTH_ALNUM = {
+    code: code - 0xFEE0
+    for start, end in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+    for code in range(start, end + 1)
+}
 
 
 @dataclass(frozen=True)
@@ -16,9 +21,10 @@ class GuardResult:
 
 def guard_text(raw: str, *, max_chars: int) -> GuardResult:
     """Normalise the text; answer empty or over-long messages politely without the engine."""
-    # NFKC folds full-width letters/digits (ＧＤ０００１２３) so regexes and the model see one form;
-    # control characters (other than whitespace) are noise from copy-paste.
-    text = unicodedata.normalize("NFKC", raw)
+    # Full-width letters and digits (ＧＤ０００１２３) become ASCII so regexes and the model see one
+    # form; full-width punctuation (，。？) is how Chinese is written and stays. Control
+    # characters (other than whitespace) are noise from copy-paste.
+    text = raw.translate(_FULLWIDTH_ALNUM)
     text = "".join(ch for ch in text if ch.isprintable() or ch.isspace())
     text = " ".join(text.split())
     if not text:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+import threading
 import uuid
 from collections.abc import Callable
 
@@ -51,6 +53,10 @@ async def chat(
 ) -> int:
     # "<channel>:<user>": actions take the channel and owner of tickets from the sender id.
     sender = sender_id or f"terminal:{uuid.uuid4().hex[:12]}"
+    # asyncio.run() turns Ctrl-C into a task cancellation that only runs when the loop gets
+    # control back, which never happens while input() blocks; restore the plain exception.
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     write(messages.CHAT_WELCOME)
     buttons: list[Button] = []
     user = sender.partition(":")[2]

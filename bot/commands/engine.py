@@ -96,6 +96,7 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
         stopping = True
 
     signal.signal(signal.SIGTERM, _on_term)
+    print("starting the engine and services (1-2 minutes on a 2-core machine) …", flush=True)
     with EngineStack(stack_config(settings)) as stack:
         if args.chat:
             print(f"ready in {time.monotonic() - started:.0f} s", flush=True)

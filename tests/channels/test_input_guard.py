@@ -24,6 +24,7 @@ def test_overlong_messages_are_answered_without_the_engine() -> None:
         ("附近\n有驿站吗", "附近 有驿站吗"),
         ("😀😀", "😀😀"),
         ("hello 你好 abc", "hello 你好 abc"),
+        ("路灯坏了，晚上很黑。", "路灯坏了，晚上很黑。"),
     ],
 )
 def test_text_is_normalised_before_the_engine_sees_it(raw: str, expected: str) -> None:
