@@ -15,7 +15,7 @@ from bot.db.columns import utcnow
 from bot.db.migrate import upgrade_to_head
 from bot.db.session import make_engine, make_session_factory
 from bot.db.tickets import Severity, TicketStatus
-from bot.privacy import install_log_masking, mask_phones_in_text
+from bot.privacy import mask_phones_in_text
 from bot.tickets import lifecycle
 from bot.tickets.errors import TicketError
 from bot.tickets.messages import SEVERITY_LABELS, STATUS_LABELS
@@ -93,7 +93,6 @@ def _actor(args: argparse.Namespace) -> lifecycle.Actor:
 
 
 def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
-    install_log_masking()
     now = utcnow()
     with database(settings) as factory, factory() as session:
         statuses = [args.status] if args.status else []
@@ -116,7 +115,6 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
-    install_log_masking()
     with database(settings) as factory, factory() as session:
         ticket = get_ticket(session=session, number=args.number)
         view = view_ticket(ticket, now=utcnow(), exact_location=True)
@@ -145,7 +143,6 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
-    install_log_masking()
     with database(settings) as factory, factory.begin() as session:
         ticket = get_ticket(session=session, number=args.number, for_update=True)
         lifecycle.change_status(
@@ -161,7 +158,6 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_assign(args: argparse.Namespace, settings: Settings) -> int:
-    install_log_masking()
     if not (args.grid or args.department):
         raise TicketError("give --grid or --department")
     with database(settings) as factory, factory.begin() as session:

@@ -11,11 +11,11 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base
-from bot.db.columns import UtcDateTime
+from bot.db.columns import UtcDateTime, string_enum
 
 
 class InboundStatus(enum.StrEnum):
@@ -40,17 +40,7 @@ class InboundMessage(Base):
     message_key: Mapped[str] = mapped_column(String(160))
     text: Mapped[str] = mapped_column(Text)
     meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    status: Mapped[InboundStatus] = mapped_column(
-        Enum(
-            InboundStatus,
-            name="status",
-            native_enum=False,
-            create_constraint=True,
-            length=16,
-            values_callable=lambda members: [m.value for m in members],
-            validate_strings=True,
-        )
-    )
+    status: Mapped[InboundStatus] = mapped_column(string_enum(InboundStatus, "status"))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)

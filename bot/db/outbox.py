@@ -6,11 +6,11 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base
-from bot.db.columns import UtcDateTime
+from bot.db.columns import UtcDateTime, string_enum
 
 
 class OutboxStatus(enum.StrEnum):
@@ -33,15 +33,7 @@ class OutboxMessage(Base):
         ForeignKey("tickets.id", ondelete="SET NULL"), index=True
     )
     status: Mapped[OutboxStatus] = mapped_column(
-        Enum(
-            OutboxStatus,
-            name="status",
-            native_enum=False,
-            create_constraint=True,
-            length=16,
-            values_callable=lambda members: [m.value for m in members],
-            validate_strings=True,
-        ),
+        string_enum(OutboxStatus, "status"),
         default=OutboxStatus.PENDING,
     )
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    Enum,
     Float,
     ForeignKey,
     Index,
@@ -22,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db.base import Base
-from bot.db.columns import UtcDateTime
+from bot.db.columns import UtcDateTime, string_enum
 
 NUMBER_PREFIX = "GD"
 
@@ -44,19 +43,6 @@ class Severity(enum.StrEnum):
     ORDINARY = "ordinary"  # 普通: solved within 30 minutes
     COMPLEX = "complex"  # 复杂: solved within 4 hours
     MAJOR = "major"  # 特殊重大: a plan within 1 working day
-
-
-def _enum_column(enum_cls: type[enum.StrEnum], name: str) -> Enum:
-    # VARCHAR + CHECK rather than a native PostgreSQL ENUM: adding a value stays a small migration.
-    return Enum(
-        enum_cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=16,
-        values_callable=lambda members: [m.value for m in members],
-        validate_strings=True,
-    )
 
 
 class Ticket(Base):
@@ -86,8 +72,8 @@ class Ticket(Base):
     channel_user_id: Mapped[str] = mapped_column(String(128))
     source_message_id: Mapped[str | None] = mapped_column(String(128))
 
-    severity: Mapped[Severity] = mapped_column(_enum_column(Severity, "severity"))
-    status: Mapped[TicketStatus] = mapped_column(_enum_column(TicketStatus, "status"))
+    severity: Mapped[Severity] = mapped_column(string_enum(Severity, "severity"))
+    status: Mapped[TicketStatus] = mapped_column(string_enum(TicketStatus, "status"))
     status_note: Mapped[str | None] = mapped_column(Text)
 
     grid: Mapped[str | None] = mapped_column(String(64))
