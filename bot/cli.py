@@ -10,8 +10,10 @@ from collections.abc import Callable, Sequence
 from pydantic import ValidationError
 
 from bot.commands import apikey as apikey_commands
+from bot.commands import conversations as conversations_commands
 from bot.commands import db as db_commands
 from bot.commands import engine as engine_commands
+from bot.commands import handoff as handoff_commands
 from bot.commands import nlu as nlu_commands
 from bot.commands import serve as serve_commands
 from bot.commands import sites as sites_commands
@@ -39,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
         tickets_commands,
         apikey_commands,
         telegram_commands,
+        conversations_commands,
+        handoff_commands,
     ):
         module.register(sub)
     return parser

@@ -58,6 +58,24 @@ class Settings(BaseSettings):
     # WeChat drops a passive reply after 5 s; slower answers go through the customer-service API.
     wechat_reply_budget_s: float = Field(default=4.0, alias="WECHAT_REPLY_BUDGET", gt=0, lt=5)
 
+    # The conversation record: Rasa's SQL tracker store (default: an SQLite file beside the app
+    # database, or the app database itself when that is PostgreSQL) and Redis lock store.
+    tracker_database_url: str | None = Field(default=None, alias="TRACKER_DATABASE_URL")
+    redis_url: str | None = Field(default=None, alias="REDIS_URL")
+    retention_days: int = Field(default=180, alias="JIAMENKOU_RETENTION_DAYS", gt=0)
+    # Keys the pseudonymous conversation ids staff see; changing it renames every conversation.
+    conversation_id_secret: str = Field(
+        default="jiamenkou-dev-id-secret", alias="JIAMENKOU_CONVERSATION_ID_SECRET"
+    )
+    low_confidence: float = Field(default=0.6, alias="JIAMENKOU_LOW_CONFIDENCE", gt=0, le=1)
+
+    # Human handoff: when staff answer (the sites' hours format, holidays from the calendar) and
+    # how long a waiting resident may go unclaimed (in staff hours) before it becomes a ticket.
+    staff_hours: str = Field(default="周一至周五 08:30-17:30", alias="JIAMENKOU_STAFF_HOURS")
+    handoff_escalate_minutes: float = Field(
+        default=10.0, alias="JIAMENKOU_HANDOFF_ESCALATE_MINUTES", gt=0
+    )
+
     @field_validator("engine_port", "action_port")
     @classmethod
     def _valid_port(cls, value: int) -> int:
@@ -74,8 +92,14 @@ class Settings(BaseSettings):
 
     def check_production_secrets(self) -> None:
         """Refuse development placeholders outside development."""
-        if self.environment != "development" and self.engine_token == "jiamenkou-dev-token":
+        if self.environment == "development":
+            return
+        if self.engine_token == "jiamenkou-dev-token":
             raise ValueError("RASA_TOKEN still has its development value; set a real secret")
+        if self.conversation_id_secret == "jiamenkou-dev-id-secret":
+            raise ValueError(
+                "JIAMENKOU_CONVERSATION_ID_SECRET still has its development value; set a secret"
+            )
 
     # --- derived paths -------------------------------------------------------------
     @property
@@ -111,6 +135,17 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'jiamenkou.db'}"
+
+    @cached_property
+    def effective_tracker_database_url(self) -> str:
+        """Where Rasa's SQL tracker store keeps the events (in the app's SQLAlchemy URL form)."""
+        if self.tracker_database_url:
+            return self.tracker_database_url
+        app_url = self.effective_database_url
+        if app_url.startswith("sqlite:///"):
+            app_db = Path(app_url.removeprefix("sqlite:///"))
+            return f"sqlite:///{app_db.with_name(app_db.stem + '-tracker.db')}"
+        return app_url
 
     @property
     def engine_url(self) -> str:

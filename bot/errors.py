@@ -46,3 +46,20 @@ class TrainingFailed(JiamenkouError):
 class DataFileError(JiamenkouError):
     exit_code = 8
     default_message = "the data file is invalid"
+
+
+class ConversationNotFound(JiamenkouError):
+    exit_code = 9
+    default_message = "no conversation has that id; see `jiamenkou conversations list`"
+
+
+class HandoffNotFound(JiamenkouError):
+    exit_code = 9
+    default_message = "nobody is waiting for a person in that conversation"
+
+
+class HandoffTaken(JiamenkouError):
+    """Another staff member holds the conversation (claim is exclusive)."""
+
+    exit_code = 10
+    default_message = "another staff member already holds this conversation"

@@ -34,6 +34,23 @@ def mask_phones_in_text(text: str) -> str:
     return _MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
 
 
+# A landline with its area code (010-12345678, 0755 1234 5678): keep the area code only.
+_LANDLINE = re.compile(r"(?<![0-9])(0[1-9][0-9]{1,2})[- ]?([0-9]{3,4})[- ]?([0-9]{4})(?![0-9])")
+# A household inside free text: the part of an address after the street or compound name.
+_HOUSEHOLD_RUN = re.compile(
+    r"(?:[0-9０-９一二三四五六七八九十百零〇甲乙丙丁A-Za-z\-#]+"
+    r"(?:号楼|幢|栋|座|号院|单元|层|楼|室|户|号))+[0-9]*"
+)
+
+
+def mask_personal_text(text: str) -> str:
+    """Free text as staff may see it in a listing: mobiles and landlines masked, and the
+    building/unit/room part of any address replaced by ** (幸福里小区3栋501 -> 幸福里小区**)."""
+    masked = mask_phones_in_text(text)
+    masked = _LANDLINE.sub(lambda m: f"{m.group(1)}-****{m.group(3)[-2:]}", masked)
+    return _HOUSEHOLD_RUN.sub("**", masked)
+
+
 def mask_address(address: str | None) -> str:
     """Keep the street or compound, hide building/unit/room: 幸福里小区3栋501 -> 幸福里小区**."""
     if not address:

@@ -82,6 +82,8 @@ def stack_config(settings: Settings) -> StackConfig:
         ready_timeout_s=settings.ready_timeout_s,
         extra_env={"DATABASE_URL": settings.effective_database_url},
         extra_children=app_children(settings),
+        tracker_url=settings.effective_tracker_database_url,
+        redis_url=settings.redis_url,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -84,3 +85,43 @@ class EngineClient:
                 f"the engine at {self._base_url} answered {response.status_code} on {path}"
             )
         return response.json()
+
+
+class EngineAdmin:
+    """The engine's conversation API (token required): pause, resume, add events. Blocking, for
+    the command line and the web service's background work (through a thread)."""
+
+    def __init__(self, base_url: str, token: str, *, timeout_s: float = 10.0) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._token = token
+        self._timeout_s = timeout_s
+
+    def append_events(self, sender_id: str, events: list[dict[str, Any]]) -> None:
+        path = f"/conversations/{quote(sender_id, safe='')}/tracker/events"
+        try:
+            response = httpx.post(
+                f"{self._base_url}{path}",
+                params={"token": self._token, "include_events": "NONE"},
+                json=events,
+                timeout=self._timeout_s,
+            )
+        except httpx.HTTPError as exc:
+            raise EngineUnavailable(
+                f"the engine at {self._base_url} is not reachable ({type(exc).__name__}); "
+                "start it with `jiamenkou up`"
+            ) from exc
+        if response.status_code >= 400:
+            raise EngineUnavailable(
+                f"the engine at {self._base_url} refused the conversation update "
+                f"({response.status_code})"
+            )
+
+    def pause(self, sender_id: str) -> None:
+        self.append_events(sender_id, [{"event": "pause"}])
+
+    def resume(self, sender_id: str) -> None:
+        self.append_events(sender_id, [{"event": "resume"}])
+
+    def note_staff_reply(self, sender_id: str, text: str, by: str) -> None:
+        """Put a person's reply into the record, where staff and trainers read conversations."""
+        self.append_events(sender_id, [{"event": "bot", "text": text, "metadata": {"staff": by}}])

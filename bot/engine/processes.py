@@ -15,6 +15,7 @@ from types import TracebackType
 
 import httpx
 
+from bot.engine.endpoints import write_endpoints
 from bot.engine.environment import engine_env, rasa_executable
 from bot.engine.ports import port_is_free
 from bot.engine.project import RasaProject
@@ -46,6 +47,14 @@ class StackConfig:
     ready_timeout_s: float = 180.0
     extra_env: dict[str, str] = field(default_factory=dict)
     extra_children: list[ChildSpec] = field(default_factory=list)
+    # The conversation record (app-style SQLAlchemy URL; None: in memory, for NLU-only engines)
+    # and the Redis lock store that lets several engine processes share it.
+    tracker_url: str | None = None
+    redis_url: str | None = None
+
+    @property
+    def endpoints_file(self) -> Path:
+        return self.log_dir.parent / "run" / f"endpoints-{self.engine_port}.yml"
 
     @property
     def engine_url(self) -> str:
@@ -98,6 +107,9 @@ class EngineStack:
                 "run scripts/setup.sh"
             )
         cfg.log_dir.mkdir(parents=True, exist_ok=True)
+        self._write_endpoints()
+        if cfg.tracker_url is not None:
+            prepare_tracker_database(cfg.tracker_url)
         try:
             if cfg.action_port is not None:
                 self._spawn("action server", self._action_command(), self._action_env())
@@ -108,6 +120,28 @@ class EngineStack:
         except BaseException:
             self.stop()
             raise
+
+    def _write_endpoints(self) -> None:
+        cfg = self.config
+        # Without an action server point at a closed port so a custom action fails fast
+        # instead of hanging.
+        port = cfg.action_port if cfg.action_port is not None else 9
+        write_endpoints(
+            cfg.endpoints_file,
+            action_url=f"http://{cfg.host}:{port}/webhook",
+            tracker_url=cfg.tracker_url,
+            redis_url=cfg.redis_url,
+        )
+
+    def restart_engine(self) -> None:
+        """Kill the engine as a crash would (SIGKILL) and start it again on the same port; the
+        conversation record lives in the tracker store, so conversations carry on."""
+        proc = self._children.get("engine")
+        if proc is not None and proc.poll() is None:
+            _signal_group(proc, signal.SIGKILL)
+            proc.wait(timeout=15)
+        self._spawn("engine", self._engine_command(), self._engine_env())
+        self._wait_until_ready()
 
     def _action_command(self) -> list[str]:
         return [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
@@ -127,18 +161,12 @@ class EngineStack:
             "--enable-api", "--auth-token", cfg.token,
             "--interface", cfg.host, "--port", str(cfg.engine_port),
             "--model", str(cfg.model),
-            "--endpoints", str(cfg.project.endpoints),
+            "--endpoints", str(cfg.endpoints_file),
             "--credentials", str(cfg.project.credentials),
         ]  # fmt: skip
 
     def _engine_env(self) -> dict[str, str]:
-        cfg = self.config
-        extra = dict(cfg.extra_env)
-        # endpoints.yml reads ${ACTION_SERVER_URL}; without an action server point at a closed
-        # port so a custom action fails fast instead of hanging.
-        port = cfg.action_port if cfg.action_port is not None else 9
-        extra["ACTION_SERVER_URL"] = f"http://{cfg.host}:{port}/webhook"
-        return engine_env(cfg.project, extra)
+        return engine_env(self.config.project, dict(self.config.extra_env))
 
     def _spawn(self, name: str, command: list[str], env: dict[str, str]) -> None:
         log_path = self.config.log_dir / f"{name.replace(' ', '-')}.log"
@@ -212,6 +240,19 @@ class EngineStack:
                 _signal_group(proc, signal.SIGKILL)
                 proc.wait(timeout=5)
         self._children.clear()
+
+
+def prepare_tracker_database(url: str) -> None:
+    """An SQLite record is read by the app while the engine writes it: WAL mode (kept in the
+    file) lets both work at once. PostgreSQL needs nothing."""
+    if not url.startswith("sqlite:///"):
+        return
+    import sqlite3
+
+    path = Path(url.removeprefix("sqlite:///"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.closing(sqlite3.connect(path, timeout=30)) as connection:
+        connection.execute("PRAGMA journal_mode=WAL")
 
 
 def _signal_group(proc: subprocess.Popen[bytes], sig: signal.Signals) -> None:

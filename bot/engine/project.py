@@ -28,10 +28,6 @@ class RasaProject:
         return self.root / "engine" / "domain"
 
     @property
-    def endpoints(self) -> Path:
-        return self.root / "engine" / "endpoints.yml"
-
-    @property
     def credentials(self) -> Path:
         return self.root / "engine" / "credentials.yml"
 

@@ -1,0 +1,1 @@
+"""The conversation record: read from the engine's own tracker store (Rasa's SQL `events`)."""

@@ -1,0 +1,1 @@
+"""Handing a conversation to a person: requests, exclusive claims, replies, release, escalation."""
