@@ -17,7 +17,7 @@ from bot.conversations.ids import conversation_id
 from bot.db.columns import utcnow
 from bot.handoff import service
 from bot.handoff.messages import back_at
-from bot.handoff.staff_hours import parse_staff_hours
+from bot.handoff.staff_hours import staff_hours_of
 
 Events = list[dict[str, Any]]
 logger = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ class ActionHumanHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
         settings = context.settings()
-        hours = parse_staff_hours(settings.staff_hours)
+        hours = staff_hours_of(settings)
         now = utcnow()
         in_hours = hours.is_open(now)
         channel, user = channel_and_user(tracker)

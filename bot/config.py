@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     # Human handoff: when staff answer (the sites' hours format, holidays from the calendar) and
     # how long a waiting resident may go unclaimed (in staff hours) before it becomes a ticket.
     staff_hours: str = Field(default="周一至周五 08:30-17:30", alias="JIAMENKOU_STAFF_HOURS")
+    # closed: no staff on statutory holidays; open: the weekly hours apply on holidays too.
+    staff_holidays: str = Field(default="closed", alias="JIAMENKOU_STAFF_HOLIDAYS")
     handoff_escalate_minutes: float = Field(
         default=10.0, alias="JIAMENKOU_HANDOFF_ESCALATE_MINUTES", gt=0
     )
@@ -81,6 +83,26 @@ class Settings(BaseSettings):
     def _valid_port(cls, value: int) -> int:
         if not 0 < value < 65536:
             raise ValueError(f"port {value} is out of range 1-65535")
+        return value
+
+    @field_validator("staff_hours")
+    @classmethod
+    def _staff_hours_parse(cls, value: str) -> str:
+        from bot.sites.hours import HoursFormatError, parse_hours
+
+        try:
+            parse_hours(value)
+        except HoursFormatError as exc:
+            raise ValueError(f"JIAMENKOU_STAFF_HOURS: {exc}") from exc
+        return value
+
+    @field_validator("staff_holidays")
+    @classmethod
+    def _staff_holidays_known(cls, value: str) -> str:
+        from bot.sites.hours import parse_holiday_policy
+
+        if parse_holiday_policy(value) is None:
+            raise ValueError("JIAMENKOU_STAFF_HOLIDAYS must be closed, open or weekend")
         return value
 
     @field_validator("engine_token")

@@ -41,15 +41,19 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     return Settings(JIAMENKOU_HOME=ROOT, DATABASE_URL=f"sqlite:///{tmp_path / 'test.db'}")
 
 
-@pytest.fixture(scope="session")
-def engine_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackConfig]:
-    """The real Rasa engine and rasa-sdk action server on free loopback ports.
+# What the shared stack's action server runs with besides its database: staff are always on
+# duty (handoff tests do not depend on the hour they run at).
+E2E_ENV = {
+    "JIAMENKOU_STAFF_HOURS": "每天 00:00-24:00",
+    "JIAMENKOU_STAFF_HOLIDAYS": "open",
+    "JIAMENKOU_CONVERSATION_ID_SECRET": "e2e-secret",
+}
 
-    Starting the engine takes about a minute, so every end-to-end test shares this one and
-    keeps its conversations apart with its own sender id.
-    """
-    work = tmp_path_factory.mktemp("engine")
-    database_url = f"sqlite:///{work / 'e2e.db'}"
+
+def start_stack(work: Path, database_url: str, *, redis_url: str | None = None) -> EngineStack:
+    """A started engine + action server on `database_url` (sample registry loaded), keeping
+    the conversation record where the settings say (an SQLite file beside an SQLite app
+    database, the same database on PostgreSQL)."""
     settings = Settings(JIAMENKOU_HOME=ROOT, DATABASE_URL=database_url)
     # The same sample registry setup loads, so the gazetteer (and so the model's fingerprint)
     # matches the model setup trained, and the conversation has real sites to find.
@@ -67,10 +71,48 @@ def engine_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackConf
         token="e2e-token",
         log_dir=work / "logs",
         ready_timeout_s=300.0,
-        extra_env={"DATABASE_URL": database_url},
+        extra_env={"DATABASE_URL": database_url, **E2E_ENV},
+        tracker_url=settings.effective_tracker_database_url,
+        redis_url=redis_url,
     )
-    with EngineStack(config) as stack:
-        yield stack.config
+    stack = EngineStack(config)
+    stack.start()
+    return stack
+
+
+@pytest.fixture(scope="session")
+def e2e_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineStack]:
+    """The real Rasa engine and rasa-sdk action server on free loopback ports.
+
+    Starting the engine takes about a minute, so every end-to-end test shares this one and
+    keeps its conversations apart with its own sender id. With TEST_REDIS_URL set it uses
+    Rasa's Redis lock store, as several engine processes would.
+    """
+    work = tmp_path_factory.mktemp("engine")
+    stack = start_stack(
+        work, f"sqlite:///{work / 'e2e.db'}", redis_url=os.environ.get("TEST_REDIS_URL")
+    )
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+@pytest.fixture(scope="session")
+def engine_stack(e2e_stack: EngineStack) -> StackConfig:
+    return e2e_stack.config
+
+
+@pytest.fixture(scope="session")
+def e2e_settings(engine_stack: StackConfig) -> Settings:
+    """Settings a staff command uses against the shared stack (same databases, same secret)."""
+    return Settings(
+        JIAMENKOU_HOME=ROOT,
+        DATABASE_URL=engine_stack.extra_env["DATABASE_URL"],
+        RASA_URL=engine_stack.engine_url,
+        RASA_TOKEN=engine_stack.token,
+        JIAMENKOU_CONVERSATION_ID_SECRET=E2E_ENV["JIAMENKOU_CONVERSATION_ID_SECRET"],
+    )
 
 
 @pytest.fixture(scope="session")

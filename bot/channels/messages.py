@@ -9,6 +9,7 @@ MESSAGE_TOO_LONG = (
 ENGINE_DOWN_QUEUED = (
     "抱歉，小助手暂时开小差了，您的消息已经记下，恢复后会马上回复您。着急的话请拨打12345市民热线。"
 )
+FORGOTTEN = "已删除您在小助手这里的聊天记录。已经提交的工单和预约不受影响，仍会继续办理。"
 NO_REPLY = "收到。还有什么可以帮您？"
 CHOOSE_HINT = "（输入序号即可选择）"
 CHAT_WELCOME = "家门口社区小助手（按 Ctrl-C 或 Ctrl-D 退出）"
@@ -36,6 +37,7 @@ TELEGRAM_HELP = (
     "• /mytickets 查询我的工单进度\n"
     "• /mybookings 我的预约\n"
     "• /human 联系工作人员\n"
+    "• /forget 删除我的聊天记录\n"
     "紧急情况请直接拨打119、110或120；其他事项也可拨打12345市民热线。"
 )
 # Shown in Telegram's command menu (setMyCommands).
@@ -45,6 +47,7 @@ TELEGRAM_COMMANDS = (
     ("mytickets", "我的工单"),
     ("mybookings", "我的预约"),
     ("human", "联系工作人员"),
+    ("forget", "删除我的聊天记录"),
 )
 WECHAT_WELCOME = (
     "感谢关注家门口社区小助手！\n"

@@ -25,6 +25,7 @@ from bot.channels.contracts import (
     RelayTiming,
     ReplySink,
 )
+from bot.channels.forget import Eraser, is_forget_request, record_eraser
 from bot.channels.keyed_locks import KeyedLocks
 from bot.channels.payloads import pseudonym, sender_id
 from bot.channels.rate_limit import RateLimiter, Verdict
@@ -53,8 +54,10 @@ class ChannelRelay:
         sink: ReplySink | None = None,
         timing: RelayTiming | None = None,
         clock: Callable[[], datetime] = utcnow,
+        eraser: Eraser | None = None,
     ) -> None:
         self.channel = channel
+        self._eraser = eraser
         self.engine = engine
         self.sink = sink
         self._factory = session_factory
@@ -70,6 +73,8 @@ class ChannelRelay:
         limited = self._rate_limited(message.user_id)
         if limited is not None:
             return limited
+        if self._eraser is not None and is_forget_request(message.text):
+            return await self._forget(message)
         async with self._locks.hold(message.user_id):
             now = self._clock()
             row_id = await self._tx(
@@ -124,6 +129,27 @@ class ChannelRelay:
         if row_id is None:
             return RelayResult(Outcome.DUPLICATE)
         return RelayResult(Outcome.ANSWERED, reply)
+
+    async def _forget(self, message: Inbound) -> RelayResult:
+        """Delete the resident's conversation record; under the user's lock, so no turn of
+        theirs is in flight (the engine would store its events again)."""
+        assert self._eraser is not None
+        async with self._locks.hold(message.user_id):
+            row_id = await self._tx(
+                partial(self._record_answered, message=message, now=self._clock())
+            )
+            if row_id is None:
+                return RelayResult(Outcome.DUPLICATE)
+            deleted = await asyncio.to_thread(
+                self._eraser, sender_id(self.channel, message.user_id)
+            )
+        logger.info(
+            "%s %s: conversation record deleted (%d events)",
+            self.channel,
+            pseudonym(message.user_id),
+            deleted,
+        )
+        return RelayResult(Outcome.ANSWERED, [BotMessage(messages.FORGOTTEN)])
 
     async def drain(self) -> int:
         """Answer due queued messages, oldest first; stop at the first engine failure.
@@ -337,4 +363,5 @@ def make_relay(
             limit=settings.rate_limit_messages, window_s=settings.rate_limit_window_s
         ),
         timing=RelayTiming(retry_after=timedelta(seconds=settings.inbound_retry_s)),
+        eraser=record_eraser(settings),
     )

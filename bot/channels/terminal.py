@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable
 
 from bot.channels import messages
+from bot.channels.forget import Eraser, is_forget_request
 from bot.channels.input_guard import guard_text
 from bot.engine.client import BotMessage, Button, EngineClient
 from bot.errors import EngineUnavailable
@@ -32,7 +33,8 @@ def render(reply: list[BotMessage]) -> tuple[str, list[Button]]:
             lines.append(f"  {len(buttons)}. {button.title}")
     if buttons:
         lines.append(messages.CHOOSE_HINT)
-    return "\n".join(lines) or messages.NO_REPLY, buttons
+    # Nothing at all: the engine is silent because a person holds the conversation.
+    return "\n".join(lines), buttons
 
 
 def resolve_choice(text: str, buttons: list[Button]) -> str:
@@ -50,6 +52,7 @@ async def chat(
     read: InputFn = input,
     write: OutputFn = print,
     inbox: InboxFn | None = None,
+    eraser: Eraser | None = None,
 ) -> int:
     # "<channel>:<user>": actions take the channel and owner of tickets from the sender id.
     sender = sender_id or f"terminal:{uuid.uuid4().hex[:12]}"
@@ -77,10 +80,16 @@ async def chat(
         if checked.text is None:
             write(f"小助手：{checked.reply}")
             continue
+        if eraser is not None and is_forget_request(checked.text):
+            eraser(sender)
+            buttons = []
+            write(f"小助手：{messages.FORGOTTEN}")
+            continue
         try:
             reply = await client.send(sender, resolve_choice(checked.text, buttons))
         except EngineUnavailable:
             write(f"小助手：{messages.ENGINE_DOWN_RETRY}")
             continue
         text, buttons = render(reply)
-        write(f"小助手：{text}")
+        if text:
+            write(f"小助手：{text}")

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 
+from bot.channels.forget import record_eraser
 from bot.channels.terminal import chat
 from bot.config import Settings
 from bot.db.migrate import upgrade_to_head
@@ -155,6 +156,7 @@ def _chat(settings: Settings, *, sender: str | None) -> int:
                 max_chars=settings.max_message_chars,
                 sender_id=sender,
                 inbox=terminal_inbox(settings),
+                eraser=record_eraser(settings),
             )
         finally:
             await client.aclose()

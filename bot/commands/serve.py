@@ -10,13 +10,17 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from bot.conversations.service import open_record
 from bot.db.migrate import upgrade_to_head
 from bot.db.session import make_engine
+from bot.engine.client import EngineAdmin
 from bot.engine.ports import port_is_free
 from bot.errors import PortInUse
+from bot.handoff.desk import HandoffDesk
 from bot.notifications.dispatcher import run_dispatcher
 from bot.notifications.sender import OutboundSender
 from bot.privacy import install_log_masking
+from bot.web.background import run_periodically
 
 if TYPE_CHECKING:
     import uvicorn
@@ -71,7 +75,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         senders = outbound_senders(settings)
         # log_config=None: uvicorn logs through the root handlers, which mask phone numbers.
         config = uvicorn.Config(app, host=settings.host, port=port, log_config=None)
-        asyncio.run(_serve(uvicorn.Server(config), app.state.session_factory, senders))
+        asyncio.run(_serve(uvicorn.Server(config), app.state.session_factory, senders, settings))
     finally:
         engine.dispose()
     return 0
@@ -81,15 +85,38 @@ async def _serve(
     server: uvicorn.Server,
     session_factory: sessionmaker[Session],
     senders: dict[str, OutboundSender],
+    settings: Settings,
 ) -> None:
     stop = asyncio.Event()
     if not senders:
         logger.info("no outbound channel configured yet; notifications stay queued")
-    dispatcher = asyncio.create_task(
-        run_dispatcher(session_factory=session_factory, senders=senders, stop=stop)
+    desk = HandoffDesk(
+        session_factory=session_factory,
+        control=EngineAdmin(settings.engine_url, settings.engine_token),
     )
+
+    def escalate() -> str:
+        numbers = desk.escalate_due()
+        return f"unclaimed handoffs became tickets {', '.join(numbers)}" if numbers else ""
+
+    def purge() -> str:
+        with open_record(settings) as record:
+            deleted = record.purge(older_than_days=settings.retention_days)
+        return f"deleted {deleted} conversation events past retention" if deleted else ""
+
+    tasks = [
+        asyncio.create_task(
+            run_dispatcher(session_factory=session_factory, senders=senders, stop=stop)
+        ),
+        asyncio.create_task(
+            run_periodically("handoff escalation", escalate, stop=stop, interval_s=30.0)
+        ),
+        asyncio.create_task(
+            run_periodically("conversation retention", purge, stop=stop, interval_s=6 * 3600.0)
+        ),
+    ]
     try:
         await server.serve()
     finally:
         stop.set()
-        await dispatcher
+        await asyncio.gather(*tasks)

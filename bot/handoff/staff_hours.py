@@ -6,8 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bot.config import Settings
 from bot.sites.calendar import CHINA_TZ, to_china_time
-from bot.sites.hours import HolidayPolicy, WeeklyHours, parse_hours
+from bot.sites.hours import (
+    HolidayPolicy,
+    HoursFormatError,
+    WeeklyHours,
+    parse_holiday_policy,
+    parse_hours,
+)
 from bot.sites.opening import intervals_on, opening_state
 
 LOOKAHEAD_DAYS = 30
@@ -16,13 +23,14 @@ LOOKAHEAD_DAYS = 30
 @dataclass(frozen=True)
 class StaffHours:
     hours: WeeklyHours
+    holidays: HolidayPolicy = HolidayPolicy.CLOSED
 
     def is_open(self, at: dt.datetime) -> bool:
-        return opening_state(self.hours, HolidayPolicy.CLOSED, at).open_now
+        return opening_state(self.hours, self.holidays, at).open_now
 
     def next_open(self, at: dt.datetime) -> dt.datetime | None:
         """When staff are next back (None within staff hours, or if never in 14 days)."""
-        state = opening_state(self.hours, HolidayPolicy.CLOSED, at)
+        state = opening_state(self.hours, self.holidays, at)
         return None if state.open_now else state.opens_at
 
     def add(self, start: dt.datetime, minutes: float) -> dt.datetime:
@@ -33,7 +41,7 @@ class StaffHours:
             day = local.date() + dt.timedelta(days=offset)
             midnight = dt.datetime.combine(day, dt.time(), tzinfo=CHINA_TZ)
             now_minute = (local - midnight).total_seconds() / 60 if offset == 0 else 0.0
-            for opens, closes in intervals_on(self.hours, HolidayPolicy.CLOSED, day):
+            for opens, closes in intervals_on(self.hours, self.holidays, day):
                 begin = max(float(opens), now_minute)
                 if begin >= closes:
                     continue
@@ -44,5 +52,12 @@ class StaffHours:
         return start + dt.timedelta(minutes=minutes)
 
 
-def parse_staff_hours(text: str) -> StaffHours:
-    return StaffHours(parse_hours(text))
+def parse_staff_hours(text: str, holidays: str = "closed") -> StaffHours:
+    policy = parse_holiday_policy(holidays)
+    if policy is None:
+        raise HoursFormatError(f"JIAMENKOU_STAFF_HOLIDAYS: {holidays!r} is not closed/open/weekend")
+    return StaffHours(parse_hours(text), policy)
+
+
+def staff_hours_of(settings: Settings) -> StaffHours:
+    return parse_staff_hours(settings.staff_hours, settings.staff_holidays)

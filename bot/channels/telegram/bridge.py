@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.channels import messages, payloads
-from bot.channels.contracts import Inbound, Outcome, RelayResult
+from bot.channels.contracts import Inbound, RelayResult
 from bot.channels.input_guard import guard_text
 from bot.channels.relay import ChannelRelay
 from bot.channels.telegram.replies import TelegramReplies
@@ -26,6 +26,8 @@ COMMAND_PAYLOADS = {
     # No booking backend in the bridge: the engine answers (today: "coming soon").
     "mybookings": "/book_service",
     "human": "/human_handoff",
+    # Not an engine intent: the relay itself deletes the conversation record.
+    "forget": "/forget",
 }
 
 
@@ -124,8 +126,7 @@ class TelegramBridge:
         await self._show(chat.id, await self._relay.answer_locally(inbound, [BotMessage(text)]))
 
     async def _show(self, chat_id: int, result: RelayResult) -> None:
+        # An empty answer is the engine staying silent (a person holds the conversation).
         reply = result.reply
-        if not reply and result.outcome is Outcome.ANSWERED:
-            reply = [BotMessage(messages.NO_REPLY)]  # the engine said nothing: still answer
         if reply:
             await self._replies.deliver(str(chat_id), reply)

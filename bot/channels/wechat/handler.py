@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels import messages, payloads
 from bot.channels.choices import remember_choices, resolve_choice
-from bot.channels.contracts import Inbound, Outcome, RelayResult
+from bot.channels.contracts import Inbound, RelayResult
 from bot.channels.input_guard import guard_text
 from bot.channels.relay import ChannelRelay
 from bot.channels.wechat.api import CHANNEL, WeChatApi
@@ -124,9 +124,9 @@ class WeChatHandler:
         return guard_text(raw, max_chars=self._max_chars).reply or messages.EMPTY_MESSAGE
 
     async def _show(self, message: WeChatMessage, result: RelayResult) -> str | None:
+        # An empty answer is the engine staying silent (a person holds the conversation):
+        # "success" tells WeChat not to show anything.
         reply = result.reply
-        if not reply and result.outcome is Outcome.ANSWERED:
-            reply = [BotMessage(messages.NO_REPLY)]
         if not reply:
             return None
         text, buttons = as_text(reply)
