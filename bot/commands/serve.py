@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 from typing import TYPE_CHECKING
 
@@ -75,7 +76,12 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         senders = outbound_senders(settings)
         # log_config=None: uvicorn logs through the root handlers, which mask phone numbers.
         config = uvicorn.Config(app, host=settings.host, port=port, log_config=None)
-        asyncio.run(_serve(uvicorn.Server(config), app.state.session_factory, senders, settings))
+        # Ctrl-C is how `serve` is stopped: uvicorn shuts down cleanly, then re-raises the
+        # signal, which may land while the background loops are finishing their round.
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(
+                _serve(uvicorn.Server(config), app.state.session_factory, senders, settings)
+            )
     finally:
         engine.dispose()
     return 0

@@ -99,7 +99,25 @@ def test_listing_filters_and_an_unknown_id(
     cid = conversation_id(who, secret=e2e_settings.conversation_id_secret)
     use_settings(monkeypatch, e2e_settings)
     capsys.readouterr()
+    assert cli(["conversations", "show", cid, "--json"]) == 0
+    turns = json.loads(capsys.readouterr().out)["turns"]
+    assert [t["user"] for t in turns] == ["你好", "阿巴阿巴咕噜咕噜"]
+    # The filters agree with what the engine recorded for each message.
+    low = any(
+        t["intent"] != "nlu_fallback" and (t["confidence"] or 1) < e2e_settings.low_confidence
+        for t in turns
+    ) or any(
+        t["intent"] == "nlu_fallback"
+        and t["ranking"][1]["confidence"] < e2e_settings.low_confidence
+        for t in turns
+        if len(t["ranking"]) > 1
+    )
+    fell_back = any(t["intent"] == "nlu_fallback" for t in turns)
     assert cli(["conversations", "list", "--low-confidence", "--json"]) == 0
+    assert (cid in {c["id"] for c in json.loads(capsys.readouterr().out)}) is low
+    assert cli(["conversations", "list", "--fallback", "--json"]) == 0
+    assert (cid in {c["id"] for c in json.loads(capsys.readouterr().out)}) is fell_back
+    assert cli(["conversations", "list", "--channel", "terminal", "--json"]) == 0
     assert cid in {c["id"] for c in json.loads(capsys.readouterr().out)}
     assert cli(["conversations", "list", "--channel", "wechat", "--json"]) == 0
     assert cid not in {c["id"] for c in json.loads(capsys.readouterr().out)}
