@@ -97,7 +97,8 @@ class EngineAdmin:
         self._timeout_s = timeout_s
 
     def append_events(self, sender_id: str, events: list[dict[str, Any]]) -> None:
-        path = f"/conversations/{quote(sender_id, safe='')}/tracker/events"
+        # Sanic does not decode %3A in a path parameter: keep ":" of "wechat:…" as it is.
+        path = f"/conversations/{quote(sender_id, safe=':')}/tracker/events"
         try:
             response = httpx.post(
                 f"{self._base_url}{path}",
