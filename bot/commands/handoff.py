@@ -7,9 +7,8 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from bot.commands.tickets import database
 from bot.config import Settings
-from bot.db.migrate import upgrade_to_head
-from bot.db.session import make_engine, make_session_factory
 from bot.engine.client import EngineAdmin
 from bot.handoff.desk import HandoffDesk, HandoffView
 
@@ -41,15 +40,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 @contextmanager
 def desk(settings: Settings) -> Iterator[HandoffDesk]:
-    engine = make_engine(settings.effective_database_url)
-    try:
-        upgrade_to_head(engine)
+    with database(settings) as factory:
         yield HandoffDesk(
-            session_factory=make_session_factory(engine),
+            session_factory=factory,
             control=EngineAdmin(settings.engine_url, settings.engine_token),
         )
-    finally:
-        engine.dispose()
 
 
 def cmd_list(args: argparse.Namespace, settings: Settings) -> int:

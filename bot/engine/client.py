@@ -76,15 +76,19 @@ class EngineClient:
         try:
             response = await self._http.post(path, json=body, params=params)
         except httpx.HTTPError as exc:
-            raise EngineUnavailable(
-                f"the engine at {self._base_url} is not reachable ({type(exc).__name__}); "
-                "start it with `jiamenkou up`"
-            ) from exc
+            raise unreachable(self._base_url, exc) from exc
         if response.status_code >= 400:
             raise EngineUnavailable(
                 f"the engine at {self._base_url} answered {response.status_code} on {path}"
             )
         return response.json()
+
+
+def unreachable(base_url: str, exc: Exception) -> EngineUnavailable:
+    return EngineUnavailable(
+        f"the engine at {base_url} is not reachable ({type(exc).__name__}); "
+        "start it with `jiamenkou up`"
+    )
 
 
 class EngineAdmin:
@@ -107,10 +111,7 @@ class EngineAdmin:
                 timeout=self._timeout_s,
             )
         except httpx.HTTPError as exc:
-            raise EngineUnavailable(
-                f"the engine at {self._base_url} is not reachable ({type(exc).__name__}); "
-                "start it with `jiamenkou up`"
-            ) from exc
+            raise unreachable(self._base_url, exc) from exc
         if response.status_code >= 400:
             raise EngineUnavailable(
                 f"the engine at {self._base_url} refused the conversation update "

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.conversations import retention, store
+from bot.conversations import retention
 from bot.conversations.service import ConversationRecord
 from tests.conversations.test_record import report_conversation
 from tests.helpers import rasa_events as ev
@@ -17,15 +17,8 @@ DAY = 86_400.0
 
 
 def count(factory: sessionmaker[Session], sender: str) -> int:
-    with factory.begin() as session:
-        return int(
-            session.scalar(
-                select(func.count())
-                .select_from(store.events)
-                .where(store.events.c.sender_id == sender)
-            )
-            or 0
-        )
+    engine = factory.kw["bind"]
+    return ev.count_events(engine, sender)
 
 
 def test_purge_deletes_old_conversations_and_old_sessions_only(

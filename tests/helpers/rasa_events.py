@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, func, insert, select
 
 from bot.conversations import store
 
@@ -104,3 +104,14 @@ def write_events(engine: Engine, sender_id: str, events: Iterable[dict[str, Any]
     ]
     with engine.begin() as connection:
         connection.execute(insert(store.events), rows)
+
+
+def count_events(engine: Engine, sender_id: str) -> int:
+    """How many events the record holds for one conversation."""
+    with engine.connect() as connection:
+        query = (
+            select(func.count())
+            .select_from(store.events)
+            .where(store.events.c.sender_id == sender_id)
+        )
+        return int(connection.scalar(query) or 0)

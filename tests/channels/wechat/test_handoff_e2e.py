@@ -9,12 +9,11 @@ import json
 import uuid
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.cli import main as cli
 from bot.commands.serve import outbound_senders
 from bot.config import Settings
-from bot.conversations import store
 from bot.conversations.ids import conversation_id
 from bot.db.session import make_engine, make_session_factory
 from bot.db.tickets import Ticket
@@ -24,6 +23,7 @@ from bot.notifications.dispatcher import deliver_pending
 from tests.channels.wechat.conftest import Callback, running
 from tests.channels.wechat.wechat_side import reply_fields, signed_query, text_xml
 from tests.e2e.test_conversation_record import use_settings
+from tests.helpers.rasa_events import count_events
 
 pytestmark = pytest.mark.engine
 
@@ -130,15 +130,7 @@ def test_forget_me_deletes_the_record_and_keeps_the_ticket(
     factory = make_session_factory(db)
 
     def events_of_sender() -> int:
-        with make_session_factory(tracker).begin() as session:
-            return int(
-                session.scalar(
-                    select(func.count())
-                    .select_from(store.events)
-                    .where(store.events.c.sender_id == sender)
-                )
-                or 0
-            )
+        return count_events(tracker, sender)
 
     async def scenario() -> None:
         engine = EngineClient(engine_stack.engine_url, engine_stack.token, timeout_s=60)
