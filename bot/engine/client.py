@@ -122,7 +122,11 @@ class EngineAdmin:
         self.append_events(sender_id, [{"event": "pause"}])
 
     def resume(self, sender_id: str) -> None:
-        self.append_events(sender_id, [{"event": "resume"}])
+        # Messages taken while paused ran no actions; without a fresh `action_listen` the next
+        # message matches no rule (Rasa's rules start from "the assistant was listening").
+        self.append_events(
+            sender_id, [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
+        )
 
     def note_staff_reply(self, sender_id: str, text: str, by: str) -> None:
         """Put a person's reply into the record, where staff and trainers read conversations."""

@@ -104,7 +104,7 @@ def test_staff_take_over_reply_and_hand_back(
                 await deliver_pending(session_factory=factory, senders=senders)
                 assert any("小助手继续" in t for t in cb.api.texts(user))
                 back = await say(cb, user, "你好")
-                assert "小助手" in back
+                assert "我是家门口社区小助手" in back  # the greeting, not the handoff again
                 code, out = await staff("handoff", "list", "--json")
                 assert cid not in {h["id"] for h in json.loads(out)}
                 for sender in senders.values():
