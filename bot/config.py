@@ -38,6 +38,13 @@ class Settings(BaseSettings):
     # How often messages taken while the engine was down are offered to it again.
     inbound_retry_s: float = Field(default=10.0, alias="JIAMENKOU_INBOUND_RETRY", gt=0)
 
+    # Open311 API limits (in memory, per `serve` process): requests per client address on every
+    # endpoint, failed api_key attempts per address, and POSTs per API key, per window.
+    open311_limit_per_address: int = Field(default=60, alias="OPEN311_RATE_LIMIT_ADDRESS", gt=0)
+    open311_limit_bad_keys: int = Field(default=10, alias="OPEN311_RATE_LIMIT_BAD_KEYS", gt=0)
+    open311_limit_per_key: int = Field(default=30, alias="OPEN311_RATE_LIMIT_KEY", gt=0)
+    open311_limit_window_s: float = Field(default=60.0, alias="OPEN311_RATE_LIMIT_WINDOW", gt=0)
+
     # Telegram (`jiamenkou telegram`): long polling, or a webhook when the URL is set.
     telegram_bot_token: str | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
     telegram_webhook_url: str | None = Field(default=None, alias="TELEGRAM_WEBHOOK_URL")

@@ -39,8 +39,12 @@ def build_webhook_app(
             return PlainTextResponse("too large", status_code=413)
         try:
             data = json.loads(body)
+            # An array, a string or a number is valid JSON but no update (de_json would fail
+            # on it with an AttributeError deep inside python-telegram-bot).
+            if not isinstance(data, dict):
+                raise TypeError("the update is not a JSON object")
             update = Update.de_json(data, application.bot)
-        except (ValueError, TypeError, KeyError):
+        except (ValueError, TypeError, KeyError, AttributeError):
             return PlainTextResponse("bad update", status_code=400)
         # 200 at once: the update is processed by the Application, in order per chat.
         await application.update_queue.put(update)
