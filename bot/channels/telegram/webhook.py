@@ -9,11 +9,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from telegram import Update
 from telegram.ext import Application
+
+from bot.web.limits import BodyLimit
 
 logger = logging.getLogger(__name__)
 
@@ -55,4 +58,6 @@ def build_webhook_app(
 
     return Starlette(
         routes=[Route(path, receive, methods=["POST"]), Route("/healthz", health)],
+        # Bodies are capped while being read, not after (a chunked body has no length).
+        middleware=[Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)],
     )
