@@ -79,6 +79,7 @@ def stack_config(settings: Settings) -> StackConfig:
         engine_port=settings.engine_port,
         action_port=settings.action_port,
         token=settings.engine_token,
+        action_token=settings.action_token,
         log_dir=settings.data_dir / "logs",
         ready_timeout_s=settings.ready_timeout_s,
         extra_env={"DATABASE_URL": settings.effective_database_url},
