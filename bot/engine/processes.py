@@ -253,6 +253,32 @@ class EngineStack:
         for name in self._children:
             self._raise_if_exited(name)
 
+    # --- for the supervisor (bot/engine/supervisor.py) -----------------------------------
+    def names(self) -> list[str]:
+        return list(self._children)
+
+    def exit_code(self, name: str) -> int | None:
+        """None while the child runs."""
+        return self._children[name].poll()
+
+    def respawn(self, name: str) -> None:
+        """Start a child that has exited again, with the command and environment it had;
+        returns at once (`ready` tells when it answers)."""
+        if name == "engine":
+            self._spawn(name, self._engine_command(), self._engine_env())
+        elif name == "action server":
+            self._spawn(name, self._action_command(), self._action_env())
+        else:
+            child = next(c for c in self.config.extra_children if c.name == name)
+            self._spawn(name, child.command, self._app_env())
+
+    def ready(self, name: str) -> bool:
+        with httpx.Client(timeout=2.0) as client:
+            return self._is_ready(client, name)
+
+    def log_of(self, name: str) -> Path:
+        return self._logs[name]
+
     def stop(self) -> None:
         for proc in self._children.values():
             if proc.poll() is None:
