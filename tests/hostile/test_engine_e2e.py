@@ -48,7 +48,9 @@ def test_internal_ports_answer_only_holders_of_their_secret(engine_stack: StackC
     assert bad.status_code == 401
     assert httpx.get(f"{engine_stack.action_url}/health", timeout=30).status_code == 200
 
-    command_lines = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    command_lines = subprocess.run(
+        ["ps", "-eww", "-o", "args"], capture_output=True, text=True
+    ).stdout
     assert engine_stack.token not in command_lines
     assert engine_stack.action_token not in command_lines
 
