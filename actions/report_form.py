@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from actions import context
 from actions.conversation import latest_entity, latest_text
 from bot.privacy import mask_phone
+from bot.sites.coords import valid_point
 from bot.sites.gazetteer import locate_place
 from bot.tickets.errors import InvalidPhone
 from bot.tickets.phones import normalize_phone
@@ -19,6 +20,7 @@ from bot.tickets.severity import detect_emergency
 
 Events = list[dict[str, Any]]
 SHARED_LOCATION = "__shared_location__"
+SHARED_LABEL = "已发送的定位"  # what the summary shows for a shared point (not an address)
 CANCELLED = "__cancelled__"
 REPORT_SLOTS = ("problem_type", "report_description", "report_location", "report_phone")
 CANCEL_WORDS = ("取消", "不报了", "不反映了", "不登记了", "算了", "不用了")
@@ -129,9 +131,11 @@ class ValidateReportForm(FormValidationAction):
     ) -> dict[str, Any]:
         text = str(value or "").strip()
         if text == SHARED_LOCATION:
-            lat, lon = tracker.get_slot("latitude"), tracker.get_slot("longitude")
-            if lat is not None and lon is not None:
-                return {"report_location": "已发送的定位", "report_lat": lat, "report_lon": lon}
+            point = valid_point(tracker.get_slot("latitude"), tracker.get_slot("longitude"))
+            if point is None:  # not a place on Earth: ask again rather than file it
+                dispatcher.utter_message(response="utter_location_invalid")
+                return {"report_location": None, "latitude": None, "longitude": None}
+            return {"report_location": SHARED_LABEL, "report_lat": point[0], "report_lon": point[1]}
         if is_cancel(text):
             return cancel_everything()
         if len(text) < 2:

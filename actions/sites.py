@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from actions import context, wording
 from bot.db.sites import Site
 from bot.sites.calendar import china_now
+from bot.sites.coords import valid_point
 from bot.sites.gazetteer import locate_place
 from bot.sites.hours import format_hours
 from bot.sites.lookup import find_site_by_name
@@ -21,6 +22,7 @@ from bot.sites.status import site_status
 
 Events = list[dict[str, Any]]
 REQUEST_LOCATION = {"request_location": True}  # bridges show a "share location" button
+FORGET_SHARED_POINT = [SlotSet("latitude", None), SlotSet("longitude", None)]
 
 
 def latest_entity(tracker: Tracker, name: str) -> str | None:
@@ -34,13 +36,14 @@ def canonical_service(tracker: Tracker) -> str | None:
 
 
 def shared_point(tracker: Tracker) -> tuple[float, float] | None:
+    """The last shared location, if it is a point on Earth."""
+    return valid_point(tracker.get_slot("latitude"), tracker.get_slot("longitude"))
+
+
+def shared_point_is_invalid(tracker: Tracker) -> bool:
+    """A location was shared but is no place (NaN, 999 …): say so instead of searching."""
     lat, lon = tracker.get_slot("latitude"), tracker.get_slot("longitude")
-    if lat is None or lon is None:
-        return None
-    try:
-        return float(lat), float(lon)
-    except (TypeError, ValueError):
-        return None
+    return (lat is not None or lon is not None) and valid_point(lat, lon) is None
 
 
 def site_card(dispatcher: CollectingDispatcher, item: NearbySite, now: Any) -> None:
@@ -73,6 +76,9 @@ class ActionFindStation(Action):
                 dispatcher.utter_message(response="utter_place_unknown", place=place)
                 dispatcher.utter_message(json_message=REQUEST_LOCATION)
                 return [SlotSet("service", service)]
+            if point is None and shared_point_is_invalid(tracker):
+                dispatcher.utter_message(response="utter_location_invalid")
+                return [SlotSet("service", service), *FORGET_SHARED_POINT]
             point = point or shared_point(tracker)
             if point is None:
                 ask = "utter_ask_location_for_service" if service else "utter_ask_location"

@@ -10,8 +10,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context, wording
 from actions.conversation import channel_and_user, incoming_message_id, latest_entity, latest_text
-from actions.report_form import CANCELLED, REPORT_SLOTS
+from actions.report_form import CANCELLED, REPORT_SLOTS, SHARED_LABEL
+from bot.channels.payloads import is_photo_ref
 from bot.sites.calendar import china_now
+from bot.sites.coords import valid_point
 from bot.tickets.errors import InvalidReport, RatingNotOpen, TicketError, TicketNotFound
 from bot.tickets.filing import MAX_PHOTOS, NewReport, file_report
 from bot.tickets.messages import SEVERITY_LABELS, target_text
@@ -42,15 +44,19 @@ class ActionSubmitReport(Action):
         channel, user = channel_and_user(tracker)
         phone = slot("report_phone")
         location = slot("report_location")
+        # The form validated the point; a tracker that still holds a bad one keeps the address.
+        point = valid_point(slot("report_lat"), slot("report_lon"))
         report = NewReport(
             channel=channel,
             user_id=user,
             category=slot("problem_type"),
             description=slot("report_description") or "",
-            lat=slot("report_lat"),
-            lon=slot("report_lon"),
-            address=None if location == "已发送的定位" else location,
-            photos=tuple(slot("report_photos") or ()),
+            lat=point[0] if point else None,
+            lon=point[1] if point else None,
+            address=None if location == SHARED_LABEL else location,
+            photos=tuple(
+                p for p in slot("report_photos") or () if is_photo_ref(p, channel=channel)
+            ),
             phone=None if phone in (None, "none") else phone,
             message_id=incoming_message_id(tracker),
         )
@@ -94,6 +100,10 @@ class ActionAttachPhoto(Action):
         ref = latest_entity(tracker, "photo_ref")
         photos = list(tracker.get_slot("report_photos") or [])
         if not ref:
+            return []
+        if not is_photo_ref(ref, channel=channel_and_user(tracker)[0]):
+            # Only the bridge of this conversation makes references (never a URL).
+            dispatcher.utter_message(response="utter_photo_invalid")
             return []
         if len(photos) >= MAX_PHOTOS:
             dispatcher.utter_message(response="utter_too_many_photos", max=MAX_PHOTOS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -20,8 +21,9 @@ from bot.commands import sites as sites_commands
 from bot.commands import telegram as telegram_commands
 from bot.commands import tickets as tickets_commands
 from bot.config import Settings, load_settings
+from bot.engine.environment import MASK_OUTPUT_VARIABLE
 from bot.errors import JiamenkouError
-from bot.privacy import install_log_masking
+from bot.privacy import install_log_masking, install_process_masking
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -58,7 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Request lines would flood the terminal during readiness polling.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    install_log_masking()
+    if os.environ.get(MASK_OUTPUT_VARIABLE) == "1":
+        install_process_masking()  # started by `up`: stdout and stderr are a log file
+    else:
+        install_log_masking()
     try:
         settings = load_settings()
     except ValidationError as exc:

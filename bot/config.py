@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.secret_files import read_or_create
+
 # The package is installed in editable mode from the checkout, so the project root is the
 # parent of the package folder; JIAMENKOU_HOME can point elsewhere (e.g. a deployment).
 _DEFAULT_HOME = Path(__file__).resolve().parent.parent
@@ -26,8 +28,12 @@ class Settings(BaseSettings):
     engine_port: int = Field(default=5005, alias="RASA_PORT")
     action_port: int = Field(default=5055, alias="ACTION_PORT")
     web_port: int = Field(default=8000, alias="WEB_PORT", gt=0, lt=65536)  # `jiamenkou serve`
-    # Protects the engine's HTTP API (model replacement, tracker reads) even on loopback.
-    engine_token: str = Field(default="jiamenkou-dev-token", alias="RASA_TOKEN")
+    # Protects the engine's HTTP API (model replacement, tracker reads) and its REST channel
+    # (only the bridges may speak as a resident). Unset: the installation's own random token
+    # in data/secrets/engine-token (see `engine_token`).
+    engine_token_value: str | None = Field(default=None, alias="RASA_TOKEN")
+    # Engine -> action server; unset: data/secrets/action-token.
+    action_token_value: str | None = Field(default=None, alias="ACTION_TOKEN")
     engine_url_override: str | None = Field(default=None, alias="RASA_URL")
     ready_timeout_s: float = Field(default=300.0, alias="JIAMENKOU_READY_TIMEOUT")
     max_message_chars: int = Field(default=2000, alias="JIAMENKOU_MAX_MESSAGE_CHARS")
@@ -37,6 +43,13 @@ class Settings(BaseSettings):
     rate_limit_window_s: float = Field(default=60.0, alias="JIAMENKOU_RATE_LIMIT_WINDOW", gt=0)
     # How often messages taken while the engine was down are offered to it again.
     inbound_retry_s: float = Field(default=10.0, alias="JIAMENKOU_INBOUND_RETRY", gt=0)
+
+    # Open311 API limits (in memory, per `serve` process): requests per client address on every
+    # endpoint, failed api_key attempts per address, and POSTs per API key, per window.
+    open311_limit_per_address: int = Field(default=60, alias="OPEN311_RATE_LIMIT_ADDRESS", gt=0)
+    open311_limit_bad_keys: int = Field(default=10, alias="OPEN311_RATE_LIMIT_BAD_KEYS", gt=0)
+    open311_limit_per_key: int = Field(default=30, alias="OPEN311_RATE_LIMIT_KEY", gt=0)
+    open311_limit_window_s: float = Field(default=60.0, alias="OPEN311_RATE_LIMIT_WINDOW", gt=0)
 
     # Telegram (`jiamenkou telegram`): long polling, or a webhook when the URL is set.
     telegram_bot_token: str | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
@@ -105,11 +118,11 @@ class Settings(BaseSettings):
             raise ValueError("JIAMENKOU_STAFF_HOLIDAYS must be closed, open or weekend")
         return value
 
-    @field_validator("engine_token")
+    @field_validator("engine_token_value", "action_token_value")
     @classmethod
-    def _token_not_empty(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("RASA_TOKEN must not be empty")
+    def _token_not_empty(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("a token must not be empty (unset it to use the generated one)")
         return value
 
     def check_production_secrets(self) -> None:
@@ -122,6 +135,19 @@ class Settings(BaseSettings):
             raise ValueError(
                 "JIAMENKOU_CONVERSATION_ID_SECRET still has its development value; set a secret"
             )
+
+    # --- secrets: from the environment, else generated once per installation ---------
+    @property
+    def secrets_dir(self) -> Path:
+        return self.data_dir / "secrets"
+
+    @cached_property
+    def engine_token(self) -> str:
+        return self.engine_token_value or read_or_create(self.secrets_dir / "engine-token")
+
+    @cached_property
+    def action_token(self) -> str:
+        return self.action_token_value or read_or_create(self.secrets_dir / "action-token")
 
     # --- derived paths -------------------------------------------------------------
     @property

@@ -41,6 +41,8 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     return Settings(JIAMENKOU_HOME=ROOT, DATABASE_URL=f"sqlite:///{tmp_path / 'test.db'}")
 
 
+E2E_TOKEN = "e2e-token"  # the engine token of the test stacks (API and REST channel)
+
 # What the shared stack's action server runs with besides its database: staff are always on
 # duty (handoff tests do not depend on the hour they run at).
 E2E_ENV = {
@@ -68,7 +70,7 @@ def start_stack(work: Path, database_url: str, *, redis_url: str | None = None) 
         host="127.0.0.1",
         engine_port=free_port(),
         action_port=free_port(),
-        token="e2e-token",
+        token=E2E_TOKEN,
         log_dir=work / "logs",
         ready_timeout_s=300.0,
         extra_env={"DATABASE_URL": database_url, **E2E_ENV},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.channels import messages
@@ -11,6 +12,12 @@ _FULLWIDTH_ALNUM = {
     for start, end in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
     for code in range(start, end + 1)
 }
+
+
+# Rasa reads a message that starts with "/" as "/intent{entities}" and skips the NLU: a
+# resident could set any slot (a photo URL, coordinates, a confirmation). Typed text loses its
+# leading slashes (and the spaces between them); the rest is read as ordinary words.
+_PAYLOAD_PREFIX = re.compile(r"^[\s/]+")
 
 
 @dataclass(frozen=True)
@@ -27,8 +34,16 @@ def guard_text(raw: str, *, max_chars: int) -> GuardResult:
     text = raw.translate(_FULLWIDTH_ALNUM)
     text = "".join(ch for ch in text if ch.isprintable() or ch.isspace())
     text = " ".join(text.split())
+    text = neutralise_payload(text)
     if not text:
         return GuardResult(None, messages.EMPTY_MESSAGE)
     if len(text) > max_chars:
         return GuardResult(None, messages.MESSAGE_TOO_LONG.format(max_chars=max_chars))
     return GuardResult(text)
+
+
+def neutralise_payload(text: str) -> str:
+    """`text` without the leading "/" that would make the engine read it as a payload."""
+    if text.startswith("/") or text[:1].isspace():
+        return _PAYLOAD_PREFIX.sub("", text)
+    return text

@@ -19,6 +19,9 @@ ENGINE_DOWN_RETRY = "抱歉，小助手暂时连不上，请稍后再试一次�
 # --- Telegram and WeChat bridges ------------------------------------------------------
 RATE_LIMITED = "您发消息有点快，小助手有点忙不过来。请稍等一分钟再发，谢谢理解！"
 UNSUPPORTED_MESSAGE = "抱歉，这类消息我还看不懂。请用文字告诉我您想办的事，也可以发送位置或照片。"
+LOCATION_INVALID = (
+    "抱歉，这个位置信息好像不对，没法使用。请重新发送一次位置，或者直接告诉我小区、街道的名字。"
+)
 VOICE_NOT_RECOGNISED = "抱歉，这条语音我没听清。麻烦您用文字再说一遍，谢谢！"
 SHARE_LOCATION_BUTTON = "📍 发送我的位置"
 TELEGRAM_WELCOME = (

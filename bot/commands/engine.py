@@ -21,6 +21,7 @@ from bot.db.session import make_engine, make_session_factory
 from bot.engine.client import BotMessage, Button, EngineClient
 from bot.engine.processes import ChildSpec, EngineStack, StackConfig
 from bot.engine.project import RasaProject
+from bot.engine.supervisor import Supervisor
 from bot.engine.training import current_model, prepare_training_data, train
 from bot.errors import EngineUnavailable
 from bot.nlu.training_vocabulary import training_vocabulary
@@ -79,6 +80,7 @@ def stack_config(settings: Settings) -> StackConfig:
         engine_port=settings.engine_port,
         action_port=settings.action_port,
         token=settings.engine_token,
+        action_token=settings.action_token,
         log_dir=settings.data_dir / "logs",
         ready_timeout_s=settings.ready_timeout_s,
         extra_env={"DATABASE_URL": settings.effective_database_url},
@@ -110,9 +112,12 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
             "Chat with `jiamenkou chat`; Ctrl-C stops.",
             flush=True,
         )
+        # A child that dies (engine, action server, web, bridge) is started again with
+        # backoff; the web service and the bridges queue messages meanwhile.
+        supervisor = Supervisor(stack, say=lambda text: print(text, flush=True))
         try:
             while not stopping:
-                stack.check_alive()
+                supervisor.tick()
                 time.sleep(1.0)
         except KeyboardInterrupt:
             pass

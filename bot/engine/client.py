@@ -55,7 +55,10 @@ class EngineClient:
         body: dict[str, Any] = {"sender": sender_id, "message": text}
         if metadata:
             body["metadata"] = metadata
-        data = await self._post("/webhooks/rest/webhook", body)
+        # The REST channel answers only the bridges (engine/jiamenkou_engine/channel.py).
+        data = await self._post(
+            "/webhooks/rest/webhook", body, headers={"Authorization": f"Bearer {self._token}"}
+        )
         return [BotMessage.from_rest(item) for item in data or []]
 
     async def parse(self, text: str) -> dict[str, Any]:
@@ -71,10 +74,17 @@ class EngineClient:
             return False
         return response.status_code == 200
 
-    async def _post(self, path: str, body: dict[str, Any], *, authorised: bool = False) -> Any:
+    async def _post(
+        self,
+        path: str,
+        body: dict[str, Any],
+        *,
+        authorised: bool = False,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
         params = {"token": self._token} if authorised else None
         try:
-            response = await self._http.post(path, json=body, params=params)
+            response = await self._http.post(path, json=body, params=params, headers=headers)
         except httpx.HTTPError as exc:
             raise unreachable(self._base_url, exc) from exc
         if response.status_code >= 400:

@@ -56,10 +56,18 @@ def redis_lock_store(redis_url: str) -> dict[str, Any]:
     return section
 
 
-def endpoints(*, action_url: str, tracker_url: str | None, redis_url: str | None) -> dict[str, Any]:
+def endpoints(
+    *,
+    action_url: str,
+    tracker_url: str | None,
+    redis_url: str | None,
+    action_token: str | None = None,
+) -> dict[str, Any]:
     """The endpoints as Rasa reads them; `tracker_url` None keeps conversations in memory (a
     throwaway engine for NLU evaluation)."""
     config: dict[str, Any] = {"action_endpoint": {"url": action_url}}
+    if action_token:  # Rasa sends it as ?token=…; bot.action_server refuses calls without it
+        config["action_endpoint"]["token"] = action_token
     if tracker_url is not None:
         config["tracker_store"] = {"type": "SQL", "url": rasa_tracker_url(tracker_url)}
     if redis_url:
@@ -68,12 +76,22 @@ def endpoints(*, action_url: str, tracker_url: str | None, redis_url: str | None
 
 
 def write_endpoints(
-    path: Path, *, action_url: str, tracker_url: str | None, redis_url: str | None
+    path: Path,
+    *,
+    action_url: str,
+    tracker_url: str | None,
+    redis_url: str | None,
+    action_token: str | None = None,
 ) -> Path:
-    """Write the file (0600: it may hold database and Redis passwords)."""
+    """Write the file (0600: it holds the action token, maybe database and Redis passwords)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     text = yaml.safe_dump(
-        endpoints(action_url=action_url, tracker_url=tracker_url, redis_url=redis_url),
+        endpoints(
+            action_url=action_url,
+            tracker_url=tracker_url,
+            redis_url=redis_url,
+            action_token=action_token,
+        ),
         sort_keys=False,
     )
     path.touch(mode=0o600, exist_ok=True)

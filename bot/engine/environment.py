@@ -7,6 +7,11 @@ from pathlib import Path
 
 from bot.engine.project import RasaProject
 
+# Secrets reach child processes by environment, never on a command line `ps` shows.
+ENGINE_TOKEN_VARIABLE = "JIAMENKOU_ENGINE_TOKEN"  # read by engine/jiamenkou_engine/
+ACTION_TOKEN_VARIABLE = "JIAMENKOU_ACTION_TOKEN"  # read by bot.action_server
+MASK_OUTPUT_VARIABLE = "JIAMENKOU_MASK_OUTPUT"  # `jiamenkou` masks its own stdout/stderr
+
 
 def engine_env(project: RasaProject, extra: dict[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -16,7 +17,13 @@ from types import TracebackType
 import httpx
 
 from bot.engine.endpoints import write_endpoints
-from bot.engine.environment import engine_env, rasa_executable
+from bot.engine.environment import (
+    ACTION_TOKEN_VARIABLE,
+    ENGINE_TOKEN_VARIABLE,
+    MASK_OUTPUT_VARIABLE,
+    engine_env,
+    rasa_executable,
+)
 from bot.engine.ports import port_is_free
 from bot.engine.project import RasaProject
 from bot.errors import EngineStartFailed, ModelMissing, PortInUse
@@ -51,6 +58,9 @@ class StackConfig:
     # and the Redis lock store that lets several engine processes share it.
     tracker_url: str | None = None
     redis_url: str | None = None
+    # Engine -> action server. Only these two processes need it: a fresh one per stack unless
+    # the settings give one (an action server run elsewhere).
+    action_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
 
     @property
     def endpoints_file(self) -> Path:
@@ -115,7 +125,7 @@ class EngineStack:
                 self._spawn("action server", self._action_command(), self._action_env())
             self._spawn("engine", self._engine_command(), self._engine_env())
             for child in cfg.extra_children:
-                self._spawn(child.name, child.command, self._action_env())
+                self._spawn(child.name, child.command, self._app_env())
             self._wait_until_ready()
         except BaseException:
             self.stop()
@@ -131,6 +141,7 @@ class EngineStack:
             action_url=f"http://{cfg.host}:{port}/webhook",
             tracker_url=cfg.tracker_url,
             redis_url=cfg.redis_url,
+            action_token=cfg.action_token,
         )
 
     def restart_engine(self) -> None:
@@ -144,21 +155,32 @@ class EngineStack:
         self._wait_until_ready()
 
     def _action_command(self) -> list[str]:
-        return [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
+        # Our entry point around rasa-sdk's app: it checks the engine's token on every call.
+        return [sys.executable, "-m", "bot.action_server", "--actions", "actions",
                 "--port", str(self.config.action_port)]  # fmt: skip
 
     def _action_env(self) -> dict[str, str]:
-        env = dict(os.environ)
-        env.update(self.config.extra_env)
+        env = self._app_env()
         env["SANIC_HOST"] = self.config.host  # rasa-sdk binds 0.0.0.0 unless told otherwise
         env["ACTION_SERVER_SANIC_WORKERS"] = "1"
+        env[ACTION_TOKEN_VARIABLE] = self.config.action_token
+        return env
+
+    def _app_env(self) -> dict[str, str]:
+        """The app's children (web, bridges): secrets by environment, output masked."""
+        env = dict(os.environ)
+        env.update(self.config.extra_env)
+        env["RASA_TOKEN"] = self.config.token
+        env[MASK_OUTPUT_VARIABLE] = "1"
         return env
 
     def _engine_command(self) -> list[str]:
         cfg = self.config
+        # `rasa run` through our launcher: it adds --auth-token from the environment inside the
+        # process (not visible to `ps`) and masks everything the engine writes to its log.
         return [
-            str(rasa_executable(cfg.project)), "run",
-            "--enable-api", "--auth-token", cfg.token,
+            str(cfg.project.engine_bin / "python"), "-m", "jiamenkou_engine.launch", "run",
+            "--enable-api",
             "--interface", cfg.host, "--port", str(cfg.engine_port),
             "--model", str(cfg.model),
             "--endpoints", str(cfg.endpoints_file),
@@ -166,7 +188,9 @@ class EngineStack:
         ]  # fmt: skip
 
     def _engine_env(self) -> dict[str, str]:
-        return engine_env(self.config.project, dict(self.config.extra_env))
+        extra = dict(self.config.extra_env)
+        extra[ENGINE_TOKEN_VARIABLE] = self.config.token  # API token and REST channel secret
+        return engine_env(self.config.project, extra)
 
     def _spawn(self, name: str, command: list[str], env: dict[str, str]) -> None:
         log_path = self.config.log_dir / f"{name.replace(' ', '-')}.log"
@@ -228,6 +252,32 @@ class EngineStack:
     def check_alive(self) -> None:
         for name in self._children:
             self._raise_if_exited(name)
+
+    # --- for the supervisor (bot/engine/supervisor.py) -----------------------------------
+    def names(self) -> list[str]:
+        return list(self._children)
+
+    def exit_code(self, name: str) -> int | None:
+        """None while the child runs."""
+        return self._children[name].poll()
+
+    def respawn(self, name: str) -> None:
+        """Start a child that has exited again, with the command and environment it had;
+        returns at once (`ready` tells when it answers)."""
+        if name == "engine":
+            self._spawn(name, self._engine_command(), self._engine_env())
+        elif name == "action server":
+            self._spawn(name, self._action_command(), self._action_env())
+        else:
+            child = next(c for c in self.config.extra_children if c.name == name)
+            self._spawn(name, child.command, self._app_env())
+
+    def ready(self, name: str) -> bool:
+        with httpx.Client(timeout=2.0) as client:
+            return self._is_ready(client, name)
+
+    def log_of(self, name: str) -> Path:
+        return self._logs[name]
 
     def stop(self) -> None:
         for proc in self._children.values():

@@ -41,6 +41,25 @@ def parse_crs(text: str) -> Crs | None:
     return _CRS_ALIASES.get(text.strip().lower())
 
 
+def valid_point(lat: object, lon: object) -> tuple[float, float] | None:
+    """(lat, lon) as floats when they name a point on Earth, else None.
+
+    Everything that enters from outside (a WeChat location, a slot, an API field) passes here:
+    NaN, infinities and 999 would otherwise crash the nearest-site search or a ticket insert.
+    """
+    if isinstance(lat, bool) or isinstance(lon, bool):
+        return None
+    try:
+        point = float(lat), float(lon)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if not all(math.isfinite(v) for v in point):
+        return None
+    if -90 <= point[0] <= 90 and -180 <= point[1] <= 180:
+        return point
+    return None
+
+
 def in_china(lat: float, lon: float) -> bool:
     return _CHINA_LAT[0] <= lat <= _CHINA_LAT[1] and _CHINA_LON[0] <= lon <= _CHINA_LON[1]
 

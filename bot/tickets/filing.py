@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.db.columns import utcnow
 from bot.db.sites import Site
 from bot.db.tickets import Severity, Ticket, TicketStatus
+from bot.sites.coords import valid_point
 from bot.tickets.deadlines import compute_deadlines
 from bot.tickets.errors import InvalidReport
 from bot.tickets.lifecycle import Actor, record_event
@@ -145,6 +145,4 @@ def _check(report: NewReport) -> None:
 
 
 def _valid_point(lat: float | None, lon: float | None) -> bool:
-    if lat is None or lon is None or not (math.isfinite(lat) and math.isfinite(lon)):
-        return False
-    return -90 <= lat <= 90 and -180 <= lon <= 180
+    return valid_point(lat, lon) is not None

@@ -13,6 +13,8 @@ from bot.db.session import make_engine, make_session_factory
 from bot.nlu.vocabulary import load_vocabulary
 from bot.web import open311
 from bot.web.errors import install_error_handlers
+from bot.web.limits import BodyLimit
+from bot.web.open311_guard import Open311Limits
 
 
 def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
@@ -29,13 +31,20 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
             if owns_engine:
                 db_engine.dispose()
 
+    # The interactive API docs describe every route to whoever asks: development only.
+    docs = settings.environment == "development"
     app = FastAPI(
         title="家门口 Jiamenkou",
         description="Problem reports (工单) through the Open311 GeoReport v2 API.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
     )
+    app.add_middleware(BodyLimit)
     app.state.settings = settings
+    app.state.open311_limits = Open311Limits.from_settings(settings)
     app.state.engine = db_engine
     app.state.session_factory = make_session_factory(db_engine)
     app.state.vocabulary = load_vocabulary(settings.vocabulary_file)

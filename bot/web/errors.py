@@ -20,14 +20,21 @@ OPEN311_PREFIX = "/open311/"
 
 
 class Open311Error(Exception):
-    def __init__(self, status: int, description: str) -> None:
+    def __init__(
+        self, status: int, description: str, *, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(description)
         self.status = status
         self.description = description
+        self.headers = headers  # e.g. Retry-After on 429
 
 
-def open311_response(status: int, description: str) -> JSONResponse:
-    return JSONResponse([{"code": status, "description": description}], status_code=status)
+def open311_response(
+    status: int, description: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(
+        [{"code": status, "description": description}], status_code=status, headers=headers
+    )
 
 
 def _ticket_status(exc: TicketError) -> int:
@@ -45,7 +52,7 @@ def _ticket_status(exc: TicketError) -> int:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Open311Error)
     async def _open311(_request: Request, exc: Open311Error) -> JSONResponse:
-        return open311_response(exc.status, exc.description)
+        return open311_response(exc.status, exc.description, exc.headers)
 
     @app.exception_handler(TicketError)
     async def _ticket(_request: Request, exc: TicketError) -> JSONResponse:

@@ -1,7 +1,7 @@
 """Open311 GeoReport v2 endpoints under /open311/v2/ (JSON format only).
 
 POST requests.json takes the spec's form-encoded fields (JSON is accepted too) and needs an
-`api_key`. A repeated POST files nothing new: the `Idempotency-Key` header, or else a
+`api_key` (body, query string or X-Api-Key header); see `open311_guard` for the limits. A repeated POST files nothing new: the `Idempotency-Key` header, or else a
 fingerprint of the client, its fields and the local day, names the request, and the ticket
 filed for it the first time is returned (HTTP 200 instead of 201).
 """
@@ -15,21 +15,25 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.columns import utcnow
 from bot.db.tickets import TicketStatus
+from bot.nlu.vocabulary import Vocabulary
+from bot.sites.coords import valid_point
 from bot.tickets.deadlines import LOCAL_TZ
 from bot.tickets.errors import InvalidTicketNumber
 from bot.tickets.filing import NewReport, file_report
 from bot.tickets.numbers import parse_number
 from bot.tickets.queries import OPEN_STATUSES, get_ticket, list_tickets
 from bot.web import open311_format as fmt
-from bot.web.api_keys import verify_api_key
 from bot.web.deps import ReadSessionDep, SessionFactoryDep, VocabularyDep
 from bot.web.errors import Open311Error
+from bot.web.open311_guard import authorised_client, limit_address, post_fields, presented_key
 
-router = APIRouter(prefix="/open311/v2", tags=["open311"])
+router = APIRouter(prefix="/open311/v2", tags=["open311"], dependencies=[Depends(limit_address)])
 
 CHANNEL = "open311"
 DEFAULT_WINDOW = timedelta(days=90)  # the spec's default query span
@@ -97,57 +101,63 @@ def get_request(service_request_id: str, session: ReadSessionDep) -> list[dict[s
     return [fmt.service_request(ticket)]
 
 
-async def request_fields(request: Request) -> dict[str, str]:
-    """The POST body as flat text fields, from a form (the spec) or a JSON object."""
-    content_type = request.headers.get("content-type", "")
-    if content_type.startswith("application/json"):
-        try:
-            raw = await request.json()
-        except json.JSONDecodeError as exc:
-            raise Open311Error(400, "the JSON body could not be read") from exc
-        if not isinstance(raw, dict):
-            raise Open311Error(400, "the JSON body must be an object")
-        return {str(k): str(v) for k, v in raw.items() if v is not None}
-    form = await request.form()
-    # Uploaded files are not part of GeoReport v2 (media go by media_url): ignored.
-    return {k: v for k, v in form.items() if isinstance(v, str)}
-
-
 @router.post("/requests.json", status_code=status.HTTP_201_CREATED)
-def post_request(
-    fields: Annotated[dict[str, str], Depends(request_fields)],
+async def post_request(
+    request: Request,
     factory: SessionFactoryDep,
     vocabulary: VocabularyDep,
     idempotency_key: Annotated[str | None, Header()] = None,
 ) -> JSONResponse:
-    key = (fields.get("api_key") or "").strip()
-    if not key:
-        raise Open311Error(400, "api_key is required to create a service request")
+    # The key first: from a header or the query string before the body is even parsed, else
+    # from the (size-capped) body before any other field is looked at.
+    early_key = presented_key(request, {})
+    client = None
+    if early_key:
+        client = await run_in_threadpool(authorised_client, request, early_key, factory)
+    fields = await post_fields(request)
+    if client is None:
+        client = await run_in_threadpool(
+            authorised_client, request, presented_key(request, fields), factory
+        )
+    return await run_in_threadpool(
+        _file_request, client.name, fields, factory, vocabulary, idempotency_key
+    )
+
+
+def _file_request(
+    client_name: str,
+    fields: dict[str, str],
+    factory: sessionmaker[Session],
+    vocabulary: Vocabulary,
+    idempotency_key: str | None,
+) -> JSONResponse:
     entry = fmt.find_service(vocabulary, (fields.get("service_code") or "").strip())
     if entry is None:
         raise Open311Error(400, "service_code is missing or not one of services.json")
     lat, lon = _coordinate(fields, "lat"), _coordinate(fields, "long")
+    if (lat is None) != (lon is None) or (lat is not None and valid_point(lat, lon) is None):
+        raise Open311Error(400, "lat and long must both be given, within ±90 and ±180")
     address = (fields.get("address_string") or "").strip() or None
     if (lat is None or lon is None) and address is None:
         raise Open311Error(400, "lat and long, or address_string, are required")
+    media_url = (fields.get("media_url") or "").strip()
+    if media_url and not media_url.startswith(("https://", "http://")):
+        raise Open311Error(400, "media_url must be an http(s) URL")
     with factory.begin() as session:
-        client = verify_api_key(session=session, key=key)
-        if client is None:
-            raise Open311Error(403, "invalid api_key")
         reporter = fields.get("account_id") or fields.get("device_id") or "-"
         filed = file_report(
             session=session,
             report=NewReport(
                 channel=CHANNEL,
-                user_id=f"{client.name}:{reporter}"[:128],
+                user_id=f"{client_name}:{reporter}"[:128],
                 category=entry.name,
                 description=fields.get("description", ""),
                 lat=lat,
                 lon=lon,
                 address=address,
-                photos=[fields["media_url"]] if fields.get("media_url") else [],
+                photos=[media_url] if media_url else [],
                 phone=fields.get("phone") or None,
-                message_id=_request_key(client.name, fields, idempotency_key),
+                message_id=_request_key(client_name, fields, idempotency_key),
             ),
         )
         body = [
@@ -177,9 +187,10 @@ def _coordinate(fields: dict[str, str], name: str) -> float | None:
     if not raw:
         return None
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError as exc:
         raise Open311Error(400, f"{name} must be a decimal number (WGS-84)") from exc
+    return value
 
 
 def _split(raw: str | None) -> list[str]:

@@ -29,3 +29,22 @@ def test_overlong_messages_are_answered_without_the_engine() -> None:
 )
 def test_text_is_normalised_before_the_engine_sees_it(raw: str, expected: str) -> None:
     assert guard_text(raw, max_chars=100).text == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ('/attach_photo{"photo_ref": "https://x"}', 'attach_photo{"photo_ref": "https://x"}'),
+        ("  /affirm", "affirm"),
+        ("// /correct_report", "correct_report"),
+        ("/ 附近有驿站吗", "附近有驿站吗"),
+        ("我家在3/4号楼", "我家在3/4号楼"),  # a slash inside the text is just a slash
+    ],
+)
+def test_typed_text_never_starts_with_the_payload_slash(raw: str, expected: str) -> None:
+    assert guard_text(raw, max_chars=2000).text == expected
+
+
+@pytest.mark.parametrize("raw", ["/", " // ", "/\u200b"])
+def test_a_bare_slash_is_an_empty_message(raw: str) -> None:
+    assert guard_text(raw, max_chars=2000).reply == messages.EMPTY_MESSAGE

@@ -14,6 +14,7 @@ from bot.cli import main as cli
 from bot.config import Settings
 from bot.conversations.ids import conversation_id
 from bot.engine.processes import EngineStack
+from tests.conftest import E2E_TOKEN
 
 pytestmark = pytest.mark.engine
 
@@ -22,7 +23,8 @@ PHONE = "13912345678"
 
 def say(engine_url: str, who: str, text: str) -> str:
     # A new connection each time: the engine may have been restarted in between.
-    with httpx.Client(base_url=engine_url, timeout=60) as http:
+    bearer = {"Authorization": f"Bearer {E2E_TOKEN}"}  # the REST channel needs the token
+    with httpx.Client(base_url=engine_url, timeout=60, headers=bearer) as http:
         response = http.post("/webhooks/rest/webhook", json={"sender": who, "message": text})
     assert response.status_code == 200
     return "\n".join(str(m.get("text") or "") for m in response.json())

@@ -20,7 +20,9 @@ pytestmark = pytest.mark.engine
 
 @pytest.fixture
 def http(engine_stack: StackConfig) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=engine_stack.engine_url, timeout=60) as client:
+    # The REST channel answers only holders of the engine token (the bridges).
+    bearer = {"Authorization": f"Bearer {engine_stack.token}"}
+    with httpx.Client(base_url=engine_stack.engine_url, timeout=60, headers=bearer) as client:
         yield client
 
 

@@ -55,6 +55,10 @@ def test_an_engine_that_dies_while_starting_is_reported_with_its_log(tmp_path: P
     engine_bin = tmp_path / ".venv-engine" / "bin"
     engine_bin.mkdir(parents=True)
     (engine_bin / "rasa").symlink_to(ROOT / ".venv-engine" / "bin" / "rasa")
+    (engine_bin / "python").symlink_to(ROOT / ".venv-engine" / "bin" / "python")
+    # The engine is started through our launcher, found on PYTHONPATH=<project>/engine.
+    (tmp_path / "engine").mkdir(exist_ok=True)
+    (tmp_path / "engine" / "jiamenkou_engine").symlink_to(ROOT / "engine" / "jiamenkou_engine")
     with pytest.raises(EngineStartFailed) as info:
         EngineStack(config).start()
     assert "exited" in str(info.value) or "not ready" in str(info.value)

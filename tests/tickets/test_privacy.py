@@ -8,9 +8,11 @@ import logging
 import pytest
 
 from bot.privacy import (
+    MaskingStream,
     PhoneMaskingFilter,
     install_log_masking,
     mask_address,
+    mask_log_text,
     mask_phone,
     mask_phones_in_text,
 )
@@ -59,3 +61,47 @@ def test_log_filter_masks_message_and_arguments() -> None:
         "reporter 138****5678 called about GD000001",
         "direct 139****5678",
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "hidden", "kept"),
+    [
+        ('"GET /wechat?signature=ab12&nonce=77&openid=oUpF8uMuAJO_M2pxb1Q9zNjWeS6o HTTP/1.1" 200',
+         ["ab12", "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"], ["/wechat?signature=…", "200"]),
+        ("sender_id telegram:424242 said hi", ["424242"], ["telegram:user#"]),
+        ('{"chat_id": 987654321, "text": "x"}', ["987654321"], ['"chat_id": user#']),
+        ("地址：和顺社区3栋2单元501室，电话 138-1234-5678", ["3栋", "501", "1234"], ["和顺社区**"]),
+        ("model jiamenkou-fe4ff25810ff7745.tar.gz, ticket GD000123, 15 s", [],
+         ["jiamenkou-fe4ff25810ff7745.tar.gz", "GD000123", "15 s"]),
+    ],
+)  # fmt: skip
+def test_log_lines_lose_every_personal_value_and_keep_the_rest(
+    line: str, hidden: list[str], kept: list[str]
+) -> None:
+    masked = mask_log_text(line)
+    assert all(value not in masked for value in hidden), masked
+    assert all(value in masked for value in kept), masked
+
+
+def test_the_masking_stream_masks_whole_lines_and_what_is_flushed() -> None:
+    raw = io.StringIO()
+    stream = MaskingStream(raw)
+    stream.write("电话1381234")
+    assert raw.getvalue() == ""  # half a number is held back until the line is complete
+    stream.write("5678\n下一行")
+    stream.flush()
+    assert raw.getvalue() == "电话138****5678\n下一行"
+
+
+def test_a_traceback_is_masked_too() -> None:
+    logger = logging.getLogger("test.privacy.traceback")
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logger.addHandler(handler)
+    install_log_masking(logger)
+    try:
+        raise ValueError("INSERT … parameters: ('13812345678',)")
+    except ValueError:
+        logger.exception("insert failed")
+    logger.removeHandler(handler)
+    assert "13812345678" not in stream.getvalue() and "138****5678" in stream.getvalue()

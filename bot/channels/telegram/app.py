@@ -69,7 +69,7 @@ def register_handlers(application: TelegramApp, bridge: TelegramBridge) -> None:
     )
     application.add_handler(MessageHandler(private & filters.LOCATION, bridge.on_location))
     application.add_handler(MessageHandler(private & filters.PHOTO, bridge.on_photo))
-    # Other "/…" texts go to the engine too: they may be payloads such as /find_station.
+    # Other "/…" texts are plain text: the guard strips the slash, so no typed payload.
     application.add_handler(MessageHandler(private & filters.TEXT, bridge.on_text))
     application.add_handler(MessageHandler(private, bridge.on_unsupported))
     application.add_handler(CallbackQueryHandler(bridge.on_callback))

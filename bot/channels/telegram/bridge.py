@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.channels import messages, payloads
@@ -29,6 +29,19 @@ COMMAND_PAYLOADS = {
     # Not an engine intent: the relay itself deletes the conversation record.
     "forget": "/forget",
 }
+
+
+def offered_payloads(message: object) -> set[str]:
+    """The callback data of the inline buttons on `message` (none on an inaccessible one)."""
+    markup = getattr(message, "reply_markup", None)
+    if not isinstance(markup, InlineKeyboardMarkup):
+        return set()
+    return {
+        button.callback_data
+        for row in markup.inline_keyboard
+        for button in row
+        if isinstance(button.callback_data, str)
+    }
 
 
 class TelegramBridge:
@@ -69,16 +82,24 @@ class TelegramBridge:
         if message.venue is not None:  # a place picked from the map: its name helps staff
             extra = {"label": message.venue.title, "address": message.venue.address}
         point = message.location
-        await self._relay_text(
-            update, payloads.share_location(point.latitude, point.longitude), **extra
-        )
+        try:
+            payload = payloads.share_location(point.latitude, point.longitude)
+        except payloads.PayloadError:
+            await self._local(update, messages.LOCATION_INVALID)
+            return
+        await self._relay_text(update, payload, **extra)
 
     async def on_photo(self, update: Update, context: Context) -> None:
         message = update.effective_message
         if message is None or not message.photo:
             return
         largest = max(message.photo, key=lambda size: size.width * size.height)
-        await self._relay_text(update, payloads.attach_photo(f"{CHANNEL}:{largest.file_id}"))
+        try:
+            payload = payloads.attach_photo(payloads.photo_ref(CHANNEL, largest.file_id))
+        except payloads.PayloadError:
+            await self._local(update, messages.UNSUPPORTED_MESSAGE)
+            return
+        await self._relay_text(update, payload)
         caption = guard_text(message.caption or "", max_chars=self._max_chars).text
         if caption:  # "楼道灯坏了" under the photo is a message of its own
             await self._relay_text(update, caption, key_suffix=":caption")
@@ -89,8 +110,14 @@ class TelegramBridge:
             return
         # Answered first: the client shows a spinner on the button until it is.
         await query.answer()
-        if query.data:
-            await self._relay_text(update, query.data)
+        if not query.data:
+            return
+        # A modified client can send any callback data; Telegram passes it on unchecked. Only
+        # a button on the message tapped (Telegram's own copy of it) may become a payload.
+        if query.data not in offered_payloads(query.message):
+            logger.warning("telegram callback data not offered on its message; ignored")
+            return
+        await self._relay_text(update, query.data)
 
     async def on_unsupported(self, update: Update, context: Context) -> None:
         await self._local(update, messages.UNSUPPORTED_MESSAGE)

@@ -9,11 +9,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from telegram import Update
 from telegram.ext import Application
+
+from bot.web.limits import BodyLimit
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +42,12 @@ def build_webhook_app(
             return PlainTextResponse("too large", status_code=413)
         try:
             data = json.loads(body)
+            # An array, a string or a number is valid JSON but no update (de_json would fail
+            # on it with an AttributeError deep inside python-telegram-bot).
+            if not isinstance(data, dict):
+                raise TypeError("the update is not a JSON object")
             update = Update.de_json(data, application.bot)
-        except (ValueError, TypeError, KeyError):
+        except (ValueError, TypeError, KeyError, AttributeError):
             return PlainTextResponse("bad update", status_code=400)
         # 200 at once: the update is processed by the Application, in order per chat.
         await application.update_queue.put(update)
@@ -51,4 +58,6 @@ def build_webhook_app(
 
     return Starlette(
         routes=[Route(path, receive, methods=["POST"]), Route("/healthz", health)],
+        # Bodies are capped while being read, not after (a chunked body has no length).
+        middleware=[Middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)],
     )

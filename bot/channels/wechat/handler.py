@@ -21,7 +21,7 @@ from bot.channels.wechat.wire import WeChatMessage
 from bot.db.columns import utcnow
 from bot.engine.client import BotMessage
 from bot.notifications.sender import Button
-from bot.sites.coords import gcj02_to_wgs84
+from bot.sites.coords import gcj02_to_wgs84, valid_point
 
 logger = logging.getLogger(__name__)
 
@@ -84,8 +84,10 @@ class WeChatHandler:
             event = message.get("Event").lower()
             if event == "subscribe":
                 return local(messages.WECHAT_WELCOME)
-            if event == "click" and message.get("EventKey").startswith("/"):
-                return Inbound(user, key, message.get("EventKey"), meta), None  # menu payload
+            # A menu button configured in 公众号后台; only intent-only payloads, so a menu
+            # cannot set slots either.
+            if event == "click" and payloads.is_intent_only(message.get("EventKey")):
+                return Inbound(user, key, message.get("EventKey"), meta), None
             return None, None  # unsubscribe, LOCATION reports, menu views: nothing to say
         if kind == "text":
             raw = message.get("Content")
@@ -96,16 +98,19 @@ class WeChatHandler:
             raw = message.get("Recognition")
             return await self._text(message, raw, meta) or local(self._refusal(raw))
         if kind == "location":
-            try:
-                lat, lon = float(message.get("Location_X")), float(message.get("Location_Y"))
-            except ValueError:
-                return local(messages.UNSUPPORTED_MESSAGE)
-            lat, lon = gcj02_to_wgs84(lat, lon)  # WeChat sends GCJ-02; the engine wants WGS-84
-            meta["label"] = message.get("Label")
+            point = valid_point(message.get("Location_X"), message.get("Location_Y"))
+            if point is None:  # NaN, inf, 999: not a place (and would crash the search)
+                return local(messages.LOCATION_INVALID)
+            lat, lon = gcj02_to_wgs84(*point)  # WeChat sends GCJ-02; the engine wants WGS-84
+            meta["label"] = message.get("Label")[:200]
             return Inbound(user, key, payloads.share_location(lat, lon), meta), None
         if kind == "image":
-            meta["pic_url"] = message.get("PicUrl")
-            ref = f"{CHANNEL}:{message.get('MediaId') or message.get('PicUrl')}"
+            # The MediaId names the photo in WeChat's own media store; a URL in the message
+            # (PicUrl) is never used as the reference, so no outside link reaches a ticket.
+            try:
+                ref = payloads.photo_ref(CHANNEL, message.get("MediaId"))
+            except payloads.PayloadError:
+                return local(messages.UNSUPPORTED_MESSAGE)
             return Inbound(user, key, payloads.attach_photo(ref), meta), None
         return local(messages.UNSUPPORTED_MESSAGE)
 

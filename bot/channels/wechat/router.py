@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 import logging
 import secrets
@@ -40,6 +41,7 @@ logger = logging.getLogger(__name__)
 
 MAX_CLOCK_SKEW_S = 300  # older (or future) timestamps are replays or forgeries
 SUCCESS = "success"  # WeChat's "received, no passive reply"
+REQUIRED_FIELDS = ("ToUserName", "FromUserName", "MsgType")
 
 
 @dataclass
@@ -108,6 +110,8 @@ def wechat_router(
 
     router = APIRouter(prefix="/wechat", tags=["wechat"], lifespan=lifespan)
 
+    nonces = NonceMemory(window_s=2 * MAX_CLOCK_SKEW_S, clock=clock)
+
     def verify(request: Request) -> None:
         params = request.query_params
         timestamp = params.get("timestamp", "")
@@ -117,7 +121,10 @@ def wechat_router(
             fresh = False
         if not fresh:
             raise SignatureError("stale or missing timestamp")
-        check_signature(token, params.get("signature"), timestamp, params.get("nonce", ""))
+        nonce = params.get("nonce", "")
+        if not nonce:  # the signature would then cover only the timestamp
+            raise SignatureError("missing nonce")
+        check_signature(token, params.get("signature"), timestamp, nonce)
 
     @router.get("", include_in_schema=False)
     async def check_url(request: Request) -> Response:
@@ -137,11 +144,19 @@ def wechat_router(
         if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
             return PlainTextResponse("too large", status_code=413)
         body = await request.body()
-        safe_mode = request.query_params.get("encrypt_type", "").lower() == "aes"
+        params = request.query_params
+        # A signed URL stays valid for the whole timestamp window: the same URL with another
+        # body is a replay by whoever saw it (a proxy log, a browser history), not WeChat.
+        if not nonces.remember(params["timestamp"], params["nonce"], body):
+            return _forbidden(SignatureError("signed URL reused with another body"))
+        safe_mode = params.get("encrypt_type", "").lower() == "aes"
         try:
             fields = parse_fields(body)
             if safe_mode:
                 fields = _decrypted(crypto, request, fields)
+            for required in REQUIRED_FIELDS:
+                if not fields.get(required):
+                    raise WireError(f"no {required} in the message")
         except SignatureError as exc:
             return _forbidden(exc)
         except (WireError, CryptoError) as exc:
@@ -164,6 +179,34 @@ def wechat_router(
         return Response(xml, media_type="application/xml")
 
     return router
+
+
+class NonceMemory:
+    """(timestamp, nonce) pairs seen within the window, each with the digest of its body.
+
+    In memory: one `serve` process. Only correctly signed requests get here, so the table
+    grows with WeChat's own traffic, not with an attacker's.
+    """
+
+    def __init__(self, *, window_s: float, clock: Callable[[], float]) -> None:
+        self._window_s = window_s
+        self._clock = clock
+        self._seen: dict[tuple[str, str], tuple[float, bytes]] = {}
+        self._pruned_at = 0.0
+
+    def remember(self, timestamp: str, nonce: str, body: bytes) -> bool:
+        """False when this signed (timestamp, nonce) came before with a different body; the
+        same body again is WeChat's own retry (deduplicated later by MsgId)."""
+        now = self._clock()
+        if now - self._pruned_at > self._window_s:
+            self._seen = {k: v for k, v in self._seen.items() if v[0] > now}
+            self._pruned_at = now
+        digest = hashlib.sha256(body).digest()
+        seen = self._seen.get((timestamp, nonce))
+        if seen is not None and seen[0] > now:
+            return hmac.compare_digest(seen[1], digest)
+        self._seen[(timestamp, nonce)] = (now + self._window_s, digest)
+        return True
 
 
 def _decrypted(

@@ -89,13 +89,22 @@ class FakeBotApi:
         }
         return self._update(None, message=self._message(chat_id, sticker=sticker))
 
-    def tap(self, chat_id: int, data: str) -> dict[str, Any]:
+    def tap(self, chat_id: int, data: str, *, offered: list[str] | None = None) -> dict[str, Any]:
+        """A tap on a button of a bot message; `offered` are the buttons on that message
+        (default: just the one tapped). A modified client can send data not offered."""
+        message = self._message(chat_id, text="您好！", from_bot=True)
+        buttons = [data] if offered is None else offered
+        message["reply_markup"] = {
+            "inline_keyboard": [
+                [{"text": f"按钮{i}", "callback_data": b}] for i, b in enumerate(buttons)
+            ]
+        }
         query = {
             "id": f"cb{next(self._ids)}",
             "from": self._user(chat_id),
             "chat_instance": "ci-1",
             "data": data,
-            "message": self._message(chat_id, text="您好！", from_bot=True),
+            "message": message,
         }
         return self._update(None, callback_query=query)
 

@@ -244,3 +244,54 @@ def test_engine_down_replies_at_once_and_answers_when_it_is_back(
             assert {r.text for r in rows} == {""}  # residents' words are not kept
 
     asyncio.run(scenario())
+
+
+def test_typed_payload_syntax_reaches_the_engine_as_plain_words(
+    settings: Settings, factory: sessionmaker[Session]
+) -> None:
+    engine = FakeEngine()
+
+    async def scenario() -> None:
+        async with running(settings, factory, engine) as bridge:
+            bridge.api.push(
+                bridge.api.text(CHAT, '/attach_photo{"photo_ref": "https://evil.example/x.jpg"}')
+            )
+            bridge.api.push(bridge.api.text(CHAT, "//affirm"))
+            await bridge.api.wait_for("sendMessage", 2, chat_id=CHAT)
+        texts = [call[1] for call in engine.calls]
+        assert texts == ['attach_photo{"photo_ref": "https://evil.example/x.jpg"}', "affirm"]
+
+    asyncio.run(scenario())
+
+
+def test_callback_data_not_on_the_tapped_message_is_ignored(
+    settings: Settings, factory: sessionmaker[Session]
+) -> None:
+    engine = FakeEngine()
+
+    async def scenario() -> None:
+        async with running(settings, factory, engine) as bridge:
+            forged = '/attach_photo{"photo_ref": "https://evil.example/x.jpg"}'
+            bridge.api.push(bridge.api.tap(CHAT, forged, offered=["/find_station"]))
+            bridge.api.push(bridge.api.tap(CHAT, "/affirm", offered=[]))
+            await bridge.api.wait_for("answerCallbackQuery", 2)
+            bridge.api.push(bridge.api.tap(CHAT, "/find_station", offered=["/find_station"]))
+            await bridge.api.wait_for("sendMessage", 1, chat_id=CHAT)
+        assert [call[1] for call in engine.calls] == ["/find_station"]
+
+    asyncio.run(scenario())
+
+
+def test_a_location_off_the_globe_is_refused_politely_without_the_engine(
+    settings: Settings, factory: sessionmaker[Session]
+) -> None:
+    engine = FakeEngine()
+
+    async def scenario() -> None:
+        async with running(settings, factory, engine) as bridge:
+            bridge.api.push(bridge.api.location(CHAT, 999.0, 121.4))
+            await bridge.api.wait_for("sendMessage", 1, chat_id=CHAT)
+            assert bridge.api.texts(CHAT) == [messages.LOCATION_INVALID]
+        assert engine.calls == []
+
+    asyncio.run(scenario())

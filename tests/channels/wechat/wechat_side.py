@@ -8,6 +8,7 @@ import base64
 import hashlib
 import itertools
 import os
+import secrets
 import struct
 import time
 from dataclasses import dataclass, field
@@ -31,9 +32,11 @@ _msg_ids = itertools.count(6_054_768_590_064_713_728)
 
 
 def signed_query(
-    *, timestamp: int | None = None, nonce: str = "1320562132", **extra: str
+    *, timestamp: int | None = None, nonce: str | None = None, **extra: str
 ) -> dict[str, str]:
+    """A signed callback URL; like WeChat, a fresh nonce each time unless one is given."""
     stamp = str(timestamp if timestamp is not None else int(time.time()))
+    nonce = nonce if nonce is not None else str(secrets.randbelow(10**10))
     sig = hashlib.sha1("".join(sorted([TOKEN, stamp, nonce])).encode()).hexdigest()
     return {"signature": sig, "timestamp": stamp, "nonce": nonce, "openid": OPENID, **extra}
 
