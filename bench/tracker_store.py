@@ -45,7 +45,9 @@ TURNS = [
 def measure(stack: EngineStack, conversations: int) -> dict[str, float]:
     times: list[float] = []
     url = f"{stack.config.engine_url}/webhooks/rest/webhook"
-    with httpx.Client(timeout=60) as http:
+    # The REST channel takes residents' messages only from our bridges (the engine token).
+    headers = {"Authorization": f"Bearer {stack.config.token}"}
+    with httpx.Client(timeout=60, headers=headers) as http:
         for _ in range(3):  # warm-up
             http.post(url, json={"sender": "warm", "message": "你好"})
         for _ in range(conversations):
