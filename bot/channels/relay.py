@@ -102,7 +102,8 @@ class ChannelRelay:
                 )
             )
             if waiting and not await self._answer_waiting(message.user_id, before_id=row_id):
-                return await self._queue(row_id, now)
+                # Their earlier message got the apology: once is enough while it lasts.
+                return await self._queue(row_id, now, apologise=False)
             if self._engine_is_down(now):
                 return await self._queue(row_id, now)
             try:
@@ -283,10 +284,11 @@ class ChannelRelay:
         )
         return True
 
-    async def _queue(self, row_id: int, now: datetime) -> RelayResult:
+    async def _queue(self, row_id: int, now: datetime, *, apologise: bool = True) -> RelayResult:
         retry_at = now + self._timing.retry_after
         await self._tx(partial(inbound_queue.mark_queued, message_id=row_id, retry_at=retry_at))
-        return RelayResult(Outcome.QUEUED, [BotMessage(messages.ENGINE_DOWN_QUEUED)])
+        reply = [BotMessage(messages.ENGINE_DOWN_QUEUED)] if apologise else []
+        return RelayResult(Outcome.QUEUED, reply)
 
     def _engine_is_down(self, now: datetime) -> bool:
         # After a failure the engine counts as down until the next retry: residents get the
