@@ -52,3 +52,6 @@ class RelayTiming:
     lease: timedelta = timedelta(minutes=2)  # longer than any engine call may take
     max_age: timedelta = timedelta(hours=24)  # older queued messages are dropped, not answered
     keep_for: timedelta = timedelta(days=3)  # dedupe memory; platforms redeliver for minutes
+    # The engine's session expiry (session_expiration_time): a message queued longer than this
+    # would reach a new, empty session, so it is not replayed.
+    context_ttl: timedelta = timedelta(minutes=60)

@@ -10,6 +10,11 @@ ENGINE_DOWN_QUEUED = (
     "抱歉，小助手暂时开小差了，您的消息已经记下，恢复后会马上回复您。着急的话请拨打12345市民热线。"
 )
 FORGOTTEN = "已删除您在小助手这里的聊天记录。已经提交的工单和预约不受影响，仍会继续办理。"
+CONTEXT_LOST = (
+    "抱歉，小助手刚才停了比较长的时间，您之前在办的事情没能接上。"
+    "麻烦您从头再说一次要办的事，或者点下面的选项重新开始。"
+)
+START_AGAIN_CHOICES = (("找附近的服务站", "/find_station"), ("反映问题", "/report_problem"))
 NO_REPLY = "收到。还有什么可以帮您？"
 CHOOSE_HINT = "（输入序号即可选择）"
 CHAT_WELCOME = "家门口社区小助手（按 Ctrl-C 或 Ctrl-D 退出）"

@@ -32,6 +32,7 @@ from bot.channels.rate_limit import RateLimiter, Verdict
 from bot.config import Settings
 from bot.db.columns import utcnow
 from bot.engine.client import BotMessage
+from bot.engine.client import Button as EngineButton
 from bot.errors import EngineUnavailable
 from bot.notifications import outbox
 from bot.notifications.sender import Button
@@ -67,6 +68,8 @@ class ChannelRelay:
         self._locks = KeyedLocks()
         self._engine_down_until: datetime | None = None
         self._wake = asyncio.Event()
+        # Residents told that a long outage lost their conversation's context.
+        self._told_context_lost: set[str] = set()
 
     async def receive(self, message: Inbound) -> RelayResult:
         """Answer a message through the engine, or say why not."""
@@ -257,20 +260,27 @@ class ChannelRelay:
             logger.warning("%s message %s expired unanswered", self.channel, pending.id)
             await self._tx(partial(inbound_queue.mark_expired, message_id=pending.id))
             return True
-        try:
-            reply = await self.engine.send(
-                sender_id(self.channel, pending.user_id), pending.text, pending.meta
-            )
-        except EngineUnavailable:
-            self._engine_down_until = now + self._timing.retry_after
-            await self._tx(partial(self._requeue, pending=pending, now=now))
-            return False
-        self._engine_down_until = None
+        if pending.created_at < now - self._timing.context_ttl:
+            # The engine has started a new session by now: the message would be read without
+            # what the resident was doing (a phone number taken for goodbye). Say so, once.
+            reply = self._context_lost(pending.user_id)
+        else:
+            try:
+                reply = await self.engine.send(
+                    sender_id(self.channel, pending.user_id), pending.text, pending.meta
+                )
+            except EngineUnavailable:
+                self._engine_down_until = now + self._timing.retry_after
+                await self._tx(partial(self._requeue, pending=pending, now=now))
+                return False
+            self._engine_down_until = None
+            self._told_context_lost.discard(pending.user_id)
         undelivered: Sequence[BotMessage] = ()
         try:
             if self.sink is None:
                 raise RuntimeError(f"no reply sink for channel {self.channel}")
-            await self.sink.deliver(pending.user_id, reply)
+            if reply:  # nothing to push for a silent engine or a notice already given
+                await self.sink.deliver(pending.user_id, reply)
         except Exception as exc:  # the platform is down: the outbox retries with backoff
             logger.warning(
                 "late answer to %s %s goes to the outbox: %s",
@@ -283,6 +293,17 @@ class ChannelRelay:
             partial(self._finish, pending=pending, undelivered=undelivered, now=self._clock())
         )
         return True
+
+    def _context_lost(self, user_id: str) -> list[BotMessage]:
+        if user_id in self._told_context_lost:
+            return []
+        self._told_context_lost.add(user_id)
+        return [
+            BotMessage(
+                messages.CONTEXT_LOST,
+                [EngineButton(title, payload) for title, payload in messages.START_AGAIN_CHOICES],
+            )
+        ]
 
     async def _queue(self, row_id: int, now: datetime, *, apologise: bool = True) -> RelayResult:
         retry_at = now + self._timing.retry_after
