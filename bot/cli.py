@@ -16,6 +16,7 @@ from bot.commands import db as db_commands
 from bot.commands import engine as engine_commands
 from bot.commands import handoff as handoff_commands
 from bot.commands import nlu as nlu_commands
+from bot.commands import secrets as secrets_commands
 from bot.commands import serve as serve_commands
 from bot.commands import sites as sites_commands
 from bot.commands import telegram as telegram_commands
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         telegram_commands,
         conversations_commands,
         handoff_commands,
+        secrets_commands,
     ):
         module.register(sub)
     return parser

@@ -77,8 +77,8 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(default=None, alias="REDIS_URL")
     retention_days: int = Field(default=180, alias="JIAMENKOU_RETENTION_DAYS", gt=0)
     # Keys the pseudonymous conversation ids staff see; changing it renames every conversation.
-    conversation_id_secret: str = Field(
-        default="jiamenkou-dev-id-secret", alias="JIAMENKOU_CONVERSATION_ID_SECRET"
+    conversation_id_secret_value: str | None = Field(
+        default=None, alias="JIAMENKOU_CONVERSATION_ID_SECRET"
     )
     low_confidence: float = Field(default=0.6, alias="JIAMENKOU_LOW_CONFIDENCE", gt=0, le=1)
 
@@ -131,10 +131,6 @@ class Settings(BaseSettings):
             return
         if self.engine_token == "jiamenkou-dev-token":
             raise ValueError("RASA_TOKEN still has its development value; set a real secret")
-        if self.conversation_id_secret == "jiamenkou-dev-id-secret":
-            raise ValueError(
-                "JIAMENKOU_CONVERSATION_ID_SECRET still has its development value; set a secret"
-            )
 
     # --- secrets: from the environment, else generated once per installation ---------
     @property
@@ -144,6 +140,13 @@ class Settings(BaseSettings):
     @cached_property
     def engine_token(self) -> str:
         return self.engine_token_value or read_or_create(self.secrets_dir / "engine-token")
+
+    @cached_property
+    def conversation_id_secret(self) -> str:
+        """Keys the conversation ids staff see; every process of one installation shares it."""
+        return self.conversation_id_secret_value or read_or_create(
+            self.secrets_dir / "conversation-id-secret"
+        )
 
     @cached_property
     def action_token(self) -> str:

@@ -60,7 +60,8 @@ if [ "$(cat .venv-engine/.jiamenkou-stamp 2>/dev/null)" != "$engine_stamp" ]; th
   echo "$engine_stamp" > .venv-engine/.jiamenkou-stamp
 fi
 
-# 3. Database, sample data and model.
+# 3. This installation's secrets, database, sample data and model.
+.venv/bin/jiamenkou secrets init
 say "database and sample registry"
 .venv/bin/jiamenkou db upgrade
 if .venv/bin/jiamenkou --help | grep -q ' sites'; then

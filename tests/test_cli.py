@@ -55,3 +55,24 @@ def test_up_starts_the_telegram_bridge_only_with_a_token(tmp_path: Path) -> None
     assert [c.name for c in app_children(without)] == ["web"]
     assert [c.name for c in app_children(with_token)] == ["web", "telegram"]
     assert app_children(with_token)[1].command[-1] == "telegram"
+
+
+def test_secrets_init_creates_private_files_once_and_never_prints_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import stat
+
+    for variable in ("RASA_TOKEN", "ACTION_TOKEN", "JIAMENKOU_CONVERSATION_ID_SECRET"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("JIAMENKOU_HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    assert main(["secrets", "init"]) == 0
+    files = sorted((tmp_path / "data" / "secrets").iterdir())
+    assert [f.name for f in files] == ["action-token", "conversation-id-secret", "engine-token"]
+    values = [f.read_text().strip() for f in files]
+    assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
+    assert len(set(values)) == 3 and all(len(v) >= 40 for v in values)
+    printed = capsys.readouterr().out
+    assert not any(v in printed for v in values)
+    assert main(["secrets", "init"]) == 0
+    assert [f.read_text().strip() for f in files] == values  # kept, not replaced
