@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import enum
 import time
-from collections import deque
 from collections.abc import Callable
+
+from bot.sliding_window import SlidingWindow
 
 
 class Verdict(enum.Enum):
@@ -20,34 +21,19 @@ class RateLimiter:
     def __init__(
         self, *, limit: int, window_s: float, clock: Callable[[], float] = time.monotonic
     ) -> None:
-        if limit < 1 or window_s <= 0:
-            raise ValueError("the rate limit needs limit >= 1 and a positive window")
-        self._limit = limit
-        self._window = window_s
+        self._window = SlidingWindow(limit=limit, window_s=window_s, clock=clock)
         self._clock = clock
-        self._seen: dict[str, deque[float]] = {}
         self._told: dict[str, float] = {}  # user -> when the polite refusal was last sent
 
     def check(self, user: str) -> Verdict:
-        now = self._clock()
-        self._forget_idle(now)
-        stamps = self._seen.setdefault(user, deque())
-        while stamps and stamps[0] <= now - self._window:
-            stamps.popleft()
-        if len(stamps) < self._limit:
-            stamps.append(now)
+        if self._window.hit(user) is None:
             return Verdict.ALLOW
+        now = self._clock()
         told = self._told.get(user)
-        if told is not None and told > now - self._window:
+        if told is not None and told > now - self._window.window_s:
             return Verdict.IGNORE
+        if len(self._told) >= 1024:  # forget refusals older than a window
+            cutoff = now - self._window.window_s
+            self._told = {u: t for u, t in self._told.items() if t > cutoff}
         self._told[user] = now
         return Verdict.REFUSE
-
-    def _forget_idle(self, now: float) -> None:
-        # Cheap amortised cleanup: only when the table has grown, drop users idle for a window.
-        if len(self._seen) < 1024:
-            return
-        cutoff = now - self._window
-        for user in [u for u, s in self._seen.items() if not s or s[-1] <= cutoff]:
-            del self._seen[user]
-            self._told.pop(user, None)

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.db.api_keys import ApiKey
+from bot.sliding_window import SlidingWindow
 from bot.web.api_keys import verify_api_key
 from bot.web.errors import Open311Error
-from bot.web.rate_limit import SlidingWindow
 
 API_KEY_HEADER = "X-Api-Key"
 MAX_FIELDS = 50

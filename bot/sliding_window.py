@@ -1,7 +1,5 @@
-"""Sliding-window request limits of the web service, with the wait to tell the caller.
-
-In memory: `jiamenkou serve` is one process. Keys are a client address, an API key's name …
-"""
+"""Sliding-window limits, with the wait to tell the caller: the web service's (keys are a client
+address, an API key's name …) and the bridges' per-resident limit. In memory, per process."""
 
 from __future__ import annotations
 
