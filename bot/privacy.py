@@ -41,10 +41,7 @@ def mask_phones_in_text(text: str) -> str:
 # A landline with its area code (010-12345678, 0755 1234 5678): keep the area code only.
 _LANDLINE = re.compile(r"(?<![0-9])(0[1-9][0-9]{1,2})[- ]?([0-9]{3,4})[- ]?([0-9]{4})(?![0-9])")
 # A household inside free text: the part of an address after the street or compound name.
-_HOUSEHOLD_RUN = re.compile(
-    r"(?:[0-9０-９一二三四五六七八九十百零〇甲乙丙丁A-Za-z\-#]+"
-    r"(?:号楼|幢|栋|座|号院|单元|层|楼|室|户|号))+[0-9]*"
-)
+_HOUSEHOLD_RUN = re.compile(f"(?:{_HOUSEHOLD.pattern})+[0-9]*")
 
 
 def mask_personal_text(text: str) -> str:
@@ -81,8 +78,9 @@ _CHAT_ID = re.compile(
 _QUERY_VALUE = re.compile(r"""([?&][A-Za-z0-9_.\-]+=)[^&\s"'#<>]+""")
 
 
-def _pseudonym(user_id: str) -> str:
-    # The same stand-in as bot.channels.payloads.pseudonym: lines of one user can be followed.
+def pseudonym(user_id: str) -> str:
+    """A stable stand-in for a chat id or openid in logs: lines of one user can be followed
+    without the id itself appearing anywhere."""
     return "user#" + hashlib.sha256(user_id.encode()).hexdigest()[:10]
 
 
@@ -90,9 +88,9 @@ def mask_log_text(text: str) -> str:
     """A log line as it may be stored: no phone number, household address part, openid,
     chat id, sender id or query-string value left in clear."""
     text = _QUERY_VALUE.sub(r"\1…", text)
-    text = _SENDER_ID.sub(lambda m: f"{m.group(1)}:{_pseudonym(m.group(2))}", text)
-    text = _OPENID.sub(lambda m: _pseudonym(m.group(0)), text)
-    text = _CHAT_ID.sub(lambda m: m.group(1) + _pseudonym(m.group(2)), text)
+    text = _SENDER_ID.sub(lambda m: f"{m.group(1)}:{pseudonym(m.group(2))}", text)
+    text = _OPENID.sub(lambda m: pseudonym(m.group(0)), text)
+    text = _CHAT_ID.sub(lambda m: m.group(1) + pseudonym(m.group(2)), text)
     return mask_personal_text(text)
 
 
@@ -117,9 +115,6 @@ class LogMaskingFilter(logging.Filter):
         if record.stack_info:
             record.stack_info = mask_log_text(record.stack_info)
         return True
-
-
-PhoneMaskingFilter = LogMaskingFilter  # the earlier, phone-only name
 
 
 def install_log_masking(logger: logging.Logger | None = None) -> None:

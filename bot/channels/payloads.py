@@ -7,7 +7,6 @@ resident's typed text never becomes one (`input_guard.guard_text` strips the sla
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from typing import Any
@@ -76,9 +75,3 @@ def attach_photo(ref: str) -> str:
 def is_intent_only(payload: str) -> bool:
     """An intent without entities, e.g. a menu's "/find_station"."""
     return bool(_INTENT_ONLY.fullmatch(payload))
-
-
-def pseudonym(user_id: str) -> str:
-    """A stable stand-in for a chat id or openid in logs: lines of one user can be followed
-    without the id itself appearing anywhere."""
-    return "user#" + hashlib.sha256(user_id.encode()).hexdigest()[:10]

@@ -27,7 +27,7 @@ from bot.channels.contracts import (
 )
 from bot.channels.forget import Eraser, is_forget_request, record_eraser
 from bot.channels.keyed_locks import KeyedLocks
-from bot.channels.payloads import pseudonym, sender_id
+from bot.channels.payloads import sender_id
 from bot.channels.rate_limit import RateLimiter, Verdict
 from bot.config import Settings
 from bot.db.columns import utcnow
@@ -36,6 +36,7 @@ from bot.engine.client import Button as EngineButton
 from bot.errors import EngineUnavailable
 from bot.notifications import outbox
 from bot.notifications.sender import Button
+from bot.privacy import pseudonym
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

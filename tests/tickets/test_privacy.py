@@ -8,8 +8,8 @@ import logging
 import pytest
 
 from bot.privacy import (
+    LogMaskingFilter,
     MaskingStream,
-    PhoneMaskingFilter,
     install_log_masking,
     mask_address,
     mask_log_text,
@@ -52,7 +52,7 @@ def test_log_filter_masks_message_and_arguments() -> None:
     try:
         install_log_masking(logger)
         install_log_masking(logger)  # idempotent
-        assert sum(isinstance(f, PhoneMaskingFilter) for f in handler.filters) == 1
+        assert sum(isinstance(f, LogMaskingFilter) for f in handler.filters) == 1
         logger.warning("reporter %s called about %s", "13812345678", "GD000001")
         logger.warning("direct 13912345678")
     finally:

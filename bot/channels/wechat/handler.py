@@ -21,6 +21,7 @@ from bot.channels.wechat.wire import WeChatMessage
 from bot.db.columns import utcnow
 from bot.engine.client import BotMessage
 from bot.notifications.sender import Button
+from bot.privacy import pseudonym
 from bot.sites.coords import gcj02_to_wgs84, valid_point
 
 logger = logging.getLogger(__name__)
@@ -149,7 +150,7 @@ class WeChatHandler:
         except Exception as exc:  # keep the answer: the outbox retries with backoff
             logger.warning(
                 "late answer to %s not delivered (%s); queued in the outbox",
-                payloads.pseudonym(user),
+                pseudonym(user),
                 type(exc).__name__,
             )
             if task.done() and not task.cancelled() and task.exception() is None:
