@@ -10,14 +10,14 @@ from bot.sites.calendar import to_china_time
 STAFF_REPLY = "【社区工作人员】{text}"
 RELEASED = "工作人员已结束本次对话，接下来由小助手继续为您服务。还有什么需要，直接告诉我就行。"
 ESCALATED = (
-    "抱歉，工作人员暂时没能接入。您的问题已登记为工单 {number}，工作人员会尽快通过这里联系您。"
+    "抱歉，工作人员暂时没空回复您。您的问题已登记为工单 {number}，工作人员会尽快在这里联系您。"
     "着急的话可以拨打12345市民热线。"
 )
 WEEKDAYS = "一二三四五六日"
 
 
 def back_at(moment: datetime) -> str:
-    """`明天（周三）08:30` style, relative to nothing: the day and time staff return."""
+    """The day and time staff return, e.g. `12月7日（周一）08:30`."""
     local = to_china_time(moment)
     return f"{local.month}月{local.day}日（周{WEEKDAYS[local.weekday()]}）{local:%H:%M}"
 
