@@ -48,12 +48,10 @@ class ConversationRecord:
         tracker_factory: sessionmaker[Session],
         app_factory: sessionmaker[Session],
         secret: str,
-        low_confidence: float = 0.6,
     ) -> None:
         self._tracker = tracker_factory
         self._app = app_factory
         self._secret = secret
-        self._low_confidence = low_confidence
 
     def id_of(self, sender_id: str) -> str:
         return conversation_id(sender_id, secret=self._secret)
@@ -113,7 +111,6 @@ def open_record(settings: Settings) -> Iterator[ConversationRecord]:
             tracker_factory=make_session_factory(tracker_engine),
             app_factory=make_session_factory(app_engine),
             secret=settings.conversation_id_secret,
-            low_confidence=settings.low_confidence,
         )
     finally:
         tracker_engine.dispose()

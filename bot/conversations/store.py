@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    func,
     inspect,
     select,
 )
@@ -112,8 +113,6 @@ def _event(
 
 def first_and_last(session: Session, senders: Sequence[str]) -> dict[str, tuple[float, float]]:
     """sender -> (first, last) event time, over every event type."""
-    from sqlalchemy import func
-
     if not senders or not record_exists(session):
         return {}
     rows = session.execute(

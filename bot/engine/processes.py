@@ -7,6 +7,7 @@ import logging
 import os
 import secrets
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -297,8 +298,6 @@ def prepare_tracker_database(url: str) -> None:
     file) lets both work at once. PostgreSQL needs nothing."""
     if not url.startswith("sqlite:///"):
         return
-    import sqlite3
-
     path = Path(url.removeprefix("sqlite:///"))
     path.parent.mkdir(parents=True, exist_ok=True)
     with contextlib.closing(sqlite3.connect(path, timeout=30)) as connection:

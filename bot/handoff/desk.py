@@ -120,10 +120,10 @@ class HandoffDesk:
         """Waiting handoffs nobody claimed in time become tickets; returns their numbers."""
         numbers: list[str] = []
         with self._factory.begin() as session:
+            # One transaction: if the engine cannot be resumed, nothing is escalated this round.
             for handoff in service.due_for_escalation(session, now=self._clock()):
-                with session.begin_nested():
-                    ticket = service.escalate(session, handoff, now=self._clock())
-                    if handoff.paused:
-                        self._control.resume(handoff.sender_id)
-                    numbers.append(ticket.number)
+                ticket = service.escalate(session, handoff, now=self._clock())
+                if handoff.paused:
+                    self._control.resume(handoff.sender_id)
+                numbers.append(ticket.number)
         return numbers
