@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings, load_settings
 from bot.db.migrate import upgrade_to_head
 from bot.db.session import make_engine, make_session_factory
-from bot.nlu.vocabulary import Vocabulary, load_vocabulary
+from bot.vocabulary import Vocabulary, load_vocabulary
 
 
 @cache

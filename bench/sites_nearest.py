@@ -30,12 +30,12 @@ from bot.config import Settings
 from bot.db.migrate import upgrade_to_head
 from bot.db.session import make_engine, make_session_factory
 from bot.db.sites import Service, Site, SiteHours, site_services
-from bot.nlu.vocabulary import load_vocabulary
 from bot.sites.calendar import CHINA_TZ
 from bot.sites.cells import cell_key
 from bot.sites.coords import haversine_m
 from bot.sites.hours import parse_hours
 from bot.sites.nearest import WALK_SPEED_M_PER_MIN, _Search, find_nearest
+from bot.vocabulary import load_vocabulary
 
 SEED = 42
 TOWNS = 50

@@ -16,8 +16,8 @@ from bot.engine.processes import EngineStack, StackConfig
 from bot.engine.project import RasaProject
 from bot.engine.training import current_model, prepare_training_data, train
 from bot.nlu.training_vocabulary import training_vocabulary
-from bot.nlu.vocabulary import load_vocabulary
 from bot.sites.sample import load_sample
+from bot.vocabulary import load_vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
 

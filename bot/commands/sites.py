@@ -17,7 +17,6 @@ from bot.config import Settings
 from bot.db.migrate import upgrade_to_head
 from bot.db.session import make_engine, make_session_factory
 from bot.errors import JiamenkouError
-from bot.nlu.vocabulary import load_vocabulary
 from bot.sites.calendar import to_china_time
 from bot.sites.coords import in_china
 from bot.sites.hours import format_hours
@@ -25,6 +24,7 @@ from bot.sites.nearest import NearbySite, find_nearest
 from bot.sites.sample import load_sample
 from bot.sites.services import resolve_service
 from bot.sites.transfer import export_site_file, import_site_file
+from bot.vocabulary import load_vocabulary
 
 
 class BadArgument(JiamenkouError):

@@ -10,7 +10,7 @@ from bot.engine.environment import engine_env, rasa_executable
 from bot.engine.project import RasaProject
 from bot.errors import ModelMissing, TrainingFailed
 from bot.nlu.artifacts import write_artifacts
-from bot.nlu.vocabulary import Vocabulary
+from bot.vocabulary import Vocabulary
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.nlu.vocabulary import Vocabulary
+from bot.vocabulary import Vocabulary
 
 # A high frequency makes jieba keep a domain phrase whole (楼道路灯 must not become 楼/道路/灯).
 _USERDICT_FREQ = 2000

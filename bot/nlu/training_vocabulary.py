@@ -8,8 +8,8 @@ from bot.config import Settings
 from bot.db.migrate import upgrade_to_head
 from bot.db.session import make_engine, make_session_factory
 from bot.db.sites import Site
-from bot.nlu.vocabulary import Vocabulary, load_vocabulary
 from bot.sites.gazetteer import gazetteer_names
+from bot.vocabulary import Vocabulary, load_vocabulary
 
 
 def registry_place_names(settings: Settings) -> list[str]:

@@ -12,11 +12,11 @@ import csv
 import io
 from collections.abc import Sequence
 
-from bot.nlu.vocabulary import Vocabulary
 from bot.sites.coords import Crs
 from bot.sites.errors import SiteImportError
 from bot.sites.hours import format_hours
 from bot.sites.records import Problem, RecordReader, SiteRecord
+from bot.vocabulary import Vocabulary
 
 COLUMNS = (
     "id", "name", "kind", "level", "address", "street", "community", "grid", "lat", "lon",

@@ -15,11 +15,11 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from bot.nlu.vocabulary import Vocabulary
 from bot.sites.coords import Crs, parse_crs
 from bot.sites.errors import SiteImportError
 from bot.sites.hours import format_hours
 from bot.sites.records import UNREADABLE, Problem, RecordReader, SiteRecord
+from bot.vocabulary import Vocabulary
 
 _LEGACY_CRS84 = ("urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:EPSG::4326", "EPSG:4326")
 

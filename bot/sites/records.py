@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 import phonenumbers
 
-from bot.nlu.vocabulary import Vocabulary
 from bot.sites.coords import Crs, in_china, parse_crs, to_wgs84
 from bot.sites.hours import (
     HolidayPolicy,
@@ -21,6 +20,7 @@ from bot.sites.hours import (
     parse_holiday_policy,
     parse_hours,
 )
+from bot.vocabulary import Vocabulary
 
 # Kinds of site; vocabulary.yml `site_kinds` adds synonyms. 长者食堂 is also a service there,
 # and a phrase may have one meaning only in that file, so the kind is listed here.

@@ -13,11 +13,11 @@ from typing import Any
 import yaml
 from sqlalchemy.orm import Session
 
-from bot.nlu.vocabulary import Vocabulary
 from bot.sites.coords import EARTH_RADIUS_M
 from bot.sites.errors import SiteImportError
 from bot.sites.records import RecordReader, SiteRecord
 from bot.sites.registry import PlaceRecord, UpsertSummary, upsert_places, upsert_sites
+from bot.vocabulary import Vocabulary
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample_sites"
 SEED = 20261123

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.nlu.vocabulary import Vocabulary
 from bot.sites.errors import UnknownService
+from bot.vocabulary import Vocabulary
 
 
 def resolve_service(vocabulary: Vocabulary, phrase: str) -> str:

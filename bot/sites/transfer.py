@@ -6,12 +6,12 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from bot.nlu.vocabulary import Vocabulary
 from bot.sites.csv_io import dump_csv, parse_csv
 from bot.sites.errors import SiteImportError, UnsupportedFormat
 from bot.sites.geojson_io import dump_geojson, parse_geojson
 from bot.sites.records import Problem, SiteRecord
 from bot.sites.registry import UpsertSummary, site_records, upsert_sites
+from bot.vocabulary import Vocabulary
 
 GEOJSON_SUFFIXES = (".geojson", ".json")
 CSV_SUFFIXES = (".csv",)

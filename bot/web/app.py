@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from bot.config import Settings
 from bot.db.session import make_engine, make_session_factory
-from bot.nlu.vocabulary import load_vocabulary
+from bot.vocabulary import load_vocabulary
 from bot.web import open311
 from bot.web.errors import install_error_handlers
 from bot.web.limits import BodyLimit

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.nlu.vocabulary import Vocabulary
+from bot.vocabulary import Vocabulary
 
 
 def get_settings(request: Request) -> Settings:

@@ -21,13 +21,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.columns import utcnow
 from bot.db.tickets import TicketStatus
-from bot.nlu.vocabulary import Vocabulary
 from bot.sites.coords import valid_point
 from bot.tickets.deadlines import LOCAL_TZ
 from bot.tickets.errors import InvalidTicketNumber
 from bot.tickets.filing import NewReport, file_report
 from bot.tickets.numbers import parse_number
 from bot.tickets.queries import OPEN_STATUSES, get_ticket, list_tickets
+from bot.vocabulary import Vocabulary
 from bot.web import open311_format as fmt
 from bot.web.deps import ReadSessionDep, SessionFactoryDep, VocabularyDep
 from bot.web.errors import Open311Error

@@ -10,11 +10,11 @@ from datetime import datetime
 from typing import Any
 
 from bot.db.tickets import Ticket
-from bot.nlu.vocabulary import Vocabulary
 from bot.privacy import mask_address, mask_phones_in_text
 from bot.tickets.categories import Category, category, category_by_code
 from bot.tickets.deadlines import to_local
 from bot.tickets.messages import SEVERITY_LABELS, STATUS_LABELS, assignee_text, target_text
+from bot.vocabulary import Vocabulary
 
 _SEVERITY_NOTICE = {
     "urgent": "10分钟内到达现场",

@@ -7,9 +7,9 @@ from functools import lru_cache
 from typing import Any
 
 from bot.config import Settings
-from bot.nlu.vocabulary import Vocabulary, load_vocabulary
 from bot.sites.hours import HolidayPolicy, parse_hours
 from bot.sites.records import SiteRecord
+from bot.vocabulary import Vocabulary, load_vocabulary
 
 OFFICE_HOURS = "周一至周五 08:30-12:00,14:00-21:00; 周六 09:00-17:00; 周日 休息"
 # Somewhere in 南陵县's county seat (WGS-84).

@@ -6,9 +6,9 @@ import pytest
 
 from bot.config import Settings
 from bot.db.tickets import Severity
-from bot.nlu.vocabulary import load_vocabulary
 from bot.tickets.categories import OTHER, category, category_by_code, known_categories
 from bot.tickets.severity import detect_emergency, is_emergency, propose_severity
+from bot.vocabulary import load_vocabulary
 
 
 @pytest.mark.parametrize(

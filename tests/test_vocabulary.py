@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from bot.nlu.artifacts import nlu_yaml, userdict_text, write_artifacts
-from bot.nlu.vocabulary import Vocabulary, VocabularyError, load_vocabulary
+from bot.vocabulary import Vocabulary, VocabularyError, load_vocabulary
 
 ROOT = Path(__file__).resolve().parents[2]
 
