@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -20,9 +20,16 @@ class Vocabulary:
     communities: list[str]
     landmarks: list[str]
     extra_places: list[str] = field(default_factory=list)
+    # canonical service -> how it reads in a sentence ("提供法律援助"), see vocabulary.yml
+    service_phrases: dict[str, str] = field(default_factory=dict)
 
     def canonical_service(self, phrase: str) -> str | None:
         return _canonical(self.services, phrase)
+
+    def service_phrase(self, canonical: str) -> str:
+        """How `canonical` reads before 的 or after a site's name: 提供法律援助, 能歇脚, 有长者食堂."""
+        # A service added without a phrase still reads as Chinese, if plainly.
+        return self.service_phrases.get(canonical) or f"提供{canonical}服务"
 
     def canonical_problem_type(self, phrase: str) -> str | None:
         return _canonical(self.problem_types, phrase)
@@ -31,14 +38,7 @@ class Vocabulary:
         """A copy that also knows `places` (e.g. names from the site registry's gazetteer)."""
         known = set(self.communities) | set(self.landmarks) | set(self.extra_places)
         extra = list(self.extra_places) + [p for p in dict.fromkeys(places) if p not in known]
-        return Vocabulary(
-            self.services,
-            self.problem_types,
-            self.site_kinds,
-            self.communities,
-            self.landmarks,
-            extra,
-        )
+        return replace(self, extra_places=extra)
 
     def all_terms(self) -> list[str]:
         terms: list[str] = []
@@ -80,6 +80,24 @@ def _table(raw: object, name: str) -> dict[str, list[str]]:
     return table
 
 
+def _phrases(raw: object, services: dict[str, list[str]]) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        raise VocabularyError("'service_phrases' must map canonical services to phrases")
+    phrases: dict[str, str] = {}
+    for canonical, phrase in raw.items():
+        if canonical not in services:
+            raise VocabularyError(f"'service_phrases.{canonical}' is not a service")
+        if not isinstance(phrase, str) or not phrase.strip() or phrase != "".join(phrase.split()):
+            raise VocabularyError(
+                f"'service_phrases.{canonical}' must be one phrase without spaces"
+            )
+        if phrase.endswith("的"):
+            # Templates add 的 where the sentence needs it; a second one would read 的的.
+            raise VocabularyError(f"'service_phrases.{canonical}' must not end with 的")
+        phrases[canonical] = phrase
+    return phrases
+
+
 def load_vocabulary(path: Path) -> Vocabulary:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -88,10 +106,12 @@ def load_vocabulary(path: Path) -> Vocabulary:
     if not isinstance(raw, dict):
         raise VocabularyError(f"vocabulary file {path} must be a mapping")
     places = raw.get("places") or {}
+    services = _table(raw.get("services"), "services")
     return Vocabulary(
-        services=_table(raw.get("services"), "services"),
+        services=services,
         problem_types=_table(raw.get("problem_types"), "problem_types"),
         site_kinds=_table(raw.get("site_kinds") or {}, "site_kinds"),
         communities=[str(p) for p in places.get("communities", [])],
         landmarks=[str(p) for p in places.get("landmarks", [])],
+        service_phrases=_phrases(raw.get("service_phrases") or {}, services),
     )
