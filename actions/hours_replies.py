@@ -29,14 +29,37 @@ def hours_reply(answer: HoursAnswer, *, name: str, phone: str, today: dt.date) -
     return _response(answer), values
 
 
+# Literal names, so a search of the actions finds every response they use.
+_RESPONSES = {
+    Reply.OPEN_UNTIL: "utter_hours_open_until",
+    Reply.OPEN_ALL_DAY: "utter_hours_open_all_day",
+    Reply.OPENS_LATER_TODAY: "utter_hours_opens_later_today",
+    Reply.CLOSED_FOR_TODAY: "utter_hours_closed_for_today",
+    Reply.CLOSED_TODAY: "utter_hours_closed_today",
+    Reply.NOT_SOON: "utter_hours_not_soon",
+    Reply.DAY_OPEN: "utter_hours_day_open",
+    Reply.DAY_CLOSED: "utter_hours_day_closed",
+    Reply.OPEN_AT: "utter_hours_open_at",
+    Reply.CLOSED_AT: "utter_hours_closed_at",
+    Reply.HOLIDAY_RULE: "utter_hours_holiday_rule",
+    Reply.WEEKLY: "utter_site_hours",
+    Reply.UNKNOWN: "utter_site_hours",
+}
+# Closed because of a statutory holiday: the reply says which.
+_ON_HOLIDAY = {
+    Reply.CLOSED_TODAY: "utter_hours_closed_today_holiday",
+    Reply.DAY_CLOSED: "utter_hours_day_closed_holiday",
+}
+
+
 def _response(answer: HoursAnswer) -> str:
     reply = answer.reply
-    if reply in (Reply.DAY_CLOSED, Reply.CLOSED_TODAY) and answer.opens_at is None:
+    if reply in _ON_HOLIDAY and answer.opens_at is None:
         return "utter_hours_not_soon"
-    if reply in (Reply.DAY_CLOSED, Reply.CLOSED_TODAY) and answer.holiday is not None:
-        return f"utter_hours_{reply.value}_holiday"  # closed because of the holiday: say so
+    if reply in _ON_HOLIDAY and answer.holiday is not None:
+        return _ON_HOLIDAY[reply]
     if reply is Reply.HOLIDAY_RULE and answer.holiday is not None:
         return (
             "utter_hours_holiday_dates" if answer.holiday_dates else "utter_hours_holiday_undated"
         )
-    return f"utter_hours_{reply.value}"
+    return _RESPONSES[reply]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from bot.db.sites import Place, Site
@@ -59,7 +59,7 @@ def named_site(*, session: Session, text: str) -> Site | None:
     wanted = _clean(text)
     if not wanted or _AROUND.search(_PUNCTUATION.sub("", text)):
         return None
-    exact = _exact(session, wanted)
+    exact = _exact(session, wanted) or _named_within(session, wanted)
     if exact is not None:
         return exact
     place = _longest_place_in(session, wanted)
@@ -71,6 +71,16 @@ def named_site(*, session: Session, text: str) -> Site | None:
 
 def _exact(session: Session, wanted: str) -> Site | None:
     return session.scalars(select(Site).where(Site.name == wanted).order_by(Site.id)).first()
+
+
+def _named_within(session: Session, text: str) -> Site | None:
+    """The site with the longest name written out in full inside `text` ("请问去XX驿站怎么走")."""
+    query = (
+        select(Site)
+        .where(literal(text).like("%" + Site.name + "%"))
+        .order_by(func.length(Site.name).desc(), Site.id)
+    )
+    return session.scalars(query).first()
 
 
 def _best(session: Session, wanted: str, candidates: list[Site]) -> tuple[float, Site] | None:

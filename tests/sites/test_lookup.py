@@ -84,3 +84,9 @@ def test_a_where_is_question_names_one_site(sample: Session, text: str, name: st
 )
 def test_questions_about_sites_around_a_place_name_no_site(sample: Session, text: str) -> None:
     assert named_site(session=sample, text=text) is None
+
+
+@pytest.mark.parametrize("text", ["请问去陵阳路暖新驿站怎么走", "陵阳路暖新驿站具体在什么位置"])
+def test_a_full_site_name_inside_the_question_is_found(sample: Session, text: str) -> None:
+    site = named_site(session=sample, text=text)
+    assert site is not None and site.name == "陵阳路暖新驿站"
