@@ -5,7 +5,7 @@ import pytest
 from bot.nlu.artifacts import nlu_yaml, userdict_text, write_artifacts
 from bot.vocabulary import Vocabulary, VocabularyError, load_vocabulary
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def small_vocabulary() -> Vocabulary:
