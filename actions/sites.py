@@ -10,8 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions import context, wording
+from bot import china_time
 from bot.db.sites import Site
-from bot.sites.calendar import china_now
 from bot.sites.coords import valid_point
 from bot.sites.gazetteer import locate_place
 from bot.sites.hours import format_hours
@@ -94,7 +94,7 @@ class ActionFindStation(Action):
         point: tuple[float, float],
         service: str | None,
     ) -> Events:
-        now = china_now()
+        now = china_time.now()
         found = nearest_any(
             session=session, lat=point[0], lon=point[1], service=service, at=now, limit=3
         )
@@ -140,7 +140,7 @@ class ActionOpeningHours(Action):
             if site is None:
                 dispatcher.utter_message(response="utter_ask_which_site")
                 return []
-            now = china_now()
+            now = china_time.now()
             hours = weekly_hours(site)
             dispatcher.utter_message(
                 response="utter_site_hours",

@@ -11,8 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import context, wording
 from actions.conversation import channel_and_user, incoming_message_id, latest_entity, latest_text
 from actions.report_form import CANCELLED, REPORT_SLOTS, SHARED_LABEL
+from bot import china_time
 from bot.channels.payloads import is_photo_ref
-from bot.sites.calendar import china_now
 from bot.sites.coords import valid_point
 from bot.tickets.errors import InvalidReport, RatingNotOpen, TicketError, TicketNotFound
 from bot.tickets.filing import MAX_PHOTOS, NewReport, file_report
@@ -124,7 +124,7 @@ class ActionCheckTicket(Action):
     ) -> Events:
         channel, user = channel_and_user(tracker)
         asked = latest_entity(tracker, "ticket_id") or find_number(latest_text(tracker))
-        now = china_now()
+        now = china_time.now()
         with context.transaction() as session:
             try:
                 if asked:
@@ -173,7 +173,7 @@ class ActionRateTicket(Action):
                     user_id=user,
                     number=str(number),
                     rating=score,
-                    now=china_now(),
+                    now=china_time.now(),
                 )
         except (ValueError, RatingNotOpen, TicketNotFound, TicketError):
             dispatcher.utter_message(response="utter_rating_not_open")

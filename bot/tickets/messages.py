@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot import china_time
 from bot.db.tickets import Severity, Ticket, TicketStatus
 from bot.notifications.sender import Button
-from bot.tickets.deadlines import to_local
 
 STATUS_LABELS = {
     TicketStatus.ACCEPTED: "已受理",
@@ -43,7 +43,7 @@ def _clause(note: str | None) -> str | None:
 
 
 def format_time(moment: datetime) -> str:
-    local = to_local(moment)
+    local = china_time.to_china(moment)
     return f"{local.month}月{local.day}日 {local:%H:%M}"
 
 
