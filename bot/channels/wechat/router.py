@@ -81,9 +81,12 @@ def wechat_router(
         own_api = _api_from(settings, session_factory) if api is None else None
         the_api = api or own_api
         relay = make_relay(
-            settings, channel=CHANNEL, engine=the_engine, session_factory=session_factory
+            settings,
+            channel=CHANNEL,
+            engine=the_engine,
+            session_factory=session_factory,
+            sink=the_api,  # None: no AppSecret, so late answers wait in the outbox
         )
-        relay.sink = the_api
         handler = WeChatHandler(
             relay=relay,
             api=the_api,
