@@ -81,15 +81,7 @@ class Replayer:
         """Answer due queued messages, oldest first; stop at the first engine failure.
         Returns how many were answered."""
         now = self._clock()
-        claimed = await in_transaction(
-            self._factory,
-            partial(
-                inbound_queue.claim_due,
-                channel=self._channel,
-                now=now,
-                lease=self._timing.lease,
-            ),
-        )
+        claimed = await self._claim(now)
         return await self._replay(claimed, now=now, locked=False)
 
     async def answer_waiting(self, user_id: str, *, before_id: int) -> bool:
@@ -98,17 +90,11 @@ class Replayer:
         now = self._clock()
         if self._outage.is_on(now):
             return False
-        claimed = await in_transaction(
-            self._factory,
-            partial(
-                inbound_queue.claim_due,
-                channel=self._channel,
-                now=now,
-                lease=self._timing.lease,
-                user_id=user_id,
-                due_by=now + self._timing.max_age,  # waiting for its turn, not for a time
-                before_id=before_id,
-            ),
+        claimed = await self._claim(
+            now,
+            user_id=user_id,
+            due_by=now + self._timing.max_age,  # waiting for its turn, not for a time
+            before_id=before_id,
         )
         return await self._replay(claimed, now=now, locked=True) == len(claimed)
 
@@ -138,6 +124,27 @@ class Replayer:
         """Run the next retry round now (tests; a bridge that learns the engine is back)."""
         self._outage.ended()
         self._wake.set()
+
+    async def _claim(
+        self,
+        now: datetime,
+        *,
+        user_id: str | None = None,
+        due_by: datetime | None = None,
+        before_id: int | None = None,
+    ) -> list[inbound_queue.Pending]:
+        return await in_transaction(
+            self._factory,
+            partial(
+                inbound_queue.claim_due,
+                channel=self._channel,
+                now=now,
+                lease=self._timing.lease,
+                user_id=user_id,
+                due_by=due_by,
+                before_id=before_id,
+            ),
+        )
 
     async def _replay(
         self, claimed: Sequence[inbound_queue.Pending], *, now: datetime, locked: bool
