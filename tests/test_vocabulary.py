@@ -5,7 +5,7 @@ import pytest
 from bot.nlu.artifacts import nlu_yaml, userdict_text, write_artifacts
 from bot.vocabulary import Vocabulary, VocabularyError, load_vocabulary
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def small_vocabulary() -> Vocabulary:
@@ -62,3 +62,26 @@ def test_write_artifacts_leaves_unchanged_files_untouched(tmp_path: Path) -> Non
     before = (userdict.stat().st_mtime_ns, generated.stat().st_mtime_ns)
     write_artifacts(small_vocabulary(), tmp_path)
     assert (userdict.stat().st_mtime_ns, generated.stat().st_mtime_ns) == before
+
+
+def test_reply_words_have_one_meaning_each() -> None:
+    vocabulary = load_vocabulary(ROOT / "bot" / "data" / "vocabulary.yml")
+    kinds = vocabulary.replies
+    assert {"acknowledge", "decline", "cancel", "correction"} <= set(kinds)
+    words = [w for ws in kinds.values() for w in ws]
+    assert len(words) == len(set(words)), "a reply word is in two lists"
+    # "不用了" once meant both "no phone number" and "cancel the report".
+    assert vocabulary.reply_kind("不用了") == "decline"
+    assert vocabulary.reply_kind("算了。") == "cancel"
+    assert vocabulary.reply_kind("好的！") == "acknowledge"
+    assert vocabulary.reply_kind("和顺社区") is None
+
+
+def test_a_reply_word_in_two_lists_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "vocabulary.yml"
+    path.write_text(
+        "services: {}\nproblem_types: {}\nreplies:\n  decline: [不用了]\n  cancel: [不用了]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(VocabularyError, match="不用了"):
+        load_vocabulary(path)

@@ -72,6 +72,10 @@ class ChannelRelay:
         # Residents told that a long outage lost their conversation's context.
         self._told_context_lost: set[str] = set()
 
+    @property
+    def session_factory(self) -> sessionmaker[Session]:
+        return self._factory
+
     async def receive(self, message: Inbound) -> RelayResult:
         """Answer a message through the engine, or say why not."""
         limited = self._rate_limited(message.user_id)

@@ -20,6 +20,7 @@ from telegram.ext import (
 )
 
 from bot.channels import messages
+from bot.channels.choices import ChoiceMemory
 from bot.channels.relay import ChannelRelay
 from bot.channels.telegram.bridge import COMMAND_PAYLOADS, TelegramBridge
 from bot.channels.telegram.ordering import ChatOrderedProcessor
@@ -52,7 +53,8 @@ def build_application(
     if webhook:
         builder = builder.updater(None)  # updates arrive through our own web server
     application: TelegramApp = builder.build()
-    replies = TelegramReplies(application.bot)
+    choices = ChoiceMemory(channel="telegram", session_factory=relay.session_factory)
+    replies = TelegramReplies(application.bot, choices)
     relay.sink = replies
     register_handlers(
         application, TelegramBridge(relay, replies, max_chars=settings.max_message_chars)
