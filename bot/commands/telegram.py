@@ -73,7 +73,13 @@ def cmd_telegram(args: argparse.Namespace, settings: Settings) -> int:
                 )
 
             try:
-                await run_bridge(settings, relay_for=relay_for, stop=stop, webhook=webhook)
+                await run_bridge(
+                    settings,
+                    session_factory=factory,
+                    relay_for=relay_for,
+                    stop=stop,
+                    webhook=webhook,
+                )
             finally:
                 await engine.aclose()
 

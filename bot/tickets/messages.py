@@ -56,6 +56,14 @@ def assignee_text(ticket: Ticket) -> str:
     return "".join(parts) or "社区工作人员"
 
 
+def receipt_assignee(ticket: Ticket) -> str:
+    """Who the receipt says has the ticket: "和顺社区第一网格的网格员"."""
+    where = "".join(p for p in (ticket.community, ticket.grid) if p)
+    if ticket.grid:
+        return f"{where}的网格员"
+    return f"{where}工作人员" if where else "社区工作人员"
+
+
 def dispatched(ticket: Ticket) -> str:
     return (
         f"您反映的问题（工单号 {ticket.number}，{ticket.category}）已派单给"

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import uvicorn
+from sqlalchemy.orm import Session, sessionmaker
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -20,6 +21,7 @@ from telegram.ext import (
 )
 
 from bot.channels import messages
+from bot.channels.choices import ChoiceMemory
 from bot.channels.contracts import ReplySink
 from bot.channels.relay import ChannelRelay
 from bot.channels.telegram.bridge import COMMAND_PAYLOADS, TelegramBridge
@@ -40,10 +42,14 @@ RelayFactory = Callable[[ReplySink], ChannelRelay]
 
 
 def build_application(
-    settings: Settings, *, relay_for: RelayFactory, webhook: bool = False
+    settings: Settings,
+    *,
+    session_factory: sessionmaker[Session],
+    relay_for: RelayFactory,
+    webhook: bool = False,
 ) -> tuple[TelegramApp, ChannelRelay]:
     """The Application with every handler, and the relay made for it (its sink: this bot's
-    replies)."""
+    replies, which remember the buttons shown in `session_factory`'s database)."""
     if not settings.telegram_bot_token:
         raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
     base = settings.telegram_api_base_url.rstrip("/")
@@ -57,7 +63,8 @@ def build_application(
     if webhook:
         builder = builder.updater(None)  # updates arrive through our own web server
     application: TelegramApp = builder.build()
-    replies = TelegramReplies(application.bot)
+    choices = ChoiceMemory(channel="telegram", session_factory=session_factory)
+    replies = TelegramReplies(application.bot, choices)
     relay = relay_for(replies)
     register_handlers(
         application, TelegramBridge(relay, replies, max_chars=settings.max_message_chars)
@@ -90,10 +97,17 @@ async def _publish_commands(application: TelegramApp) -> None:
 
 
 async def run_bridge(
-    settings: Settings, *, relay_for: RelayFactory, stop: asyncio.Event, webhook: bool
+    settings: Settings,
+    *,
+    session_factory: sessionmaker[Session],
+    relay_for: RelayFactory,
+    stop: asyncio.Event,
+    webhook: bool,
 ) -> None:
     """Run until `stop` is set: the Application (polling or webhook) and the retry loop."""
-    application, relay = build_application(settings, relay_for=relay_for, webhook=webhook)
+    application, relay = build_application(
+        settings, session_factory=session_factory, relay_for=relay_for, webhook=webhook
+    )
     retry = asyncio.create_task(
         relay.run_retry_loop(stop=stop, interval_s=settings.inbound_retry_s)
     )

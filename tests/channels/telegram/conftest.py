@@ -64,7 +64,13 @@ async def running(
 
         stop = asyncio.Event()
         task = asyncio.create_task(
-            run_bridge(configured, relay_for=relay_for, stop=stop, webhook=False)
+            run_bridge(
+                configured,
+                session_factory=factory,
+                relay_for=relay_for,
+                stop=stop,
+                webhook=False,
+            )
         )
         await api.wait_for("deleteWebhook", 1)  # start_polling drops any webhook first
         try:
