@@ -4,6 +4,7 @@ and where the ticket went. Several wordings each, none of them the issue's own s
 
 from __future__ import annotations
 
+import json
 import re
 
 import httpx
@@ -11,6 +12,7 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
+from bot.db.sites import Site
 from bot.db.tickets import Ticket
 from bot.tickets.numbers import parse_number
 from tests.helpers.rest_chat import http, new_resident, say
@@ -157,10 +159,23 @@ def test_stray_input_gets_the_general_help(http: httpx.Client, stray: str) -> No
     assert "工单" not in answer.split("比如")[0] and "不是真人" not in answer
 
 
+def gridded_site(database_url: str) -> Site:
+    engine = create_engine(database_url)
+    try:
+        with Session(engine) as session:
+            found = session.scalars(select(Site).where(Site.grid.is_not(None)).limit(1)).one()
+            session.expunge_all()
+            return found
+    finally:
+        engine.dispose()
+
+
 def test_the_receipt_says_where_the_ticket_went(http: httpx.Client, e2e_database_url: str) -> None:
+    site = gridded_site(e2e_database_url)
     who = new_resident()
     assert PLACE_QUESTION in say(http, who, "楼下有人占道摆摊，车都过不去")
-    say(http, who, "/share_location" + '{"latitude": 31.08, "longitude": 118.32}')
+    point = json.dumps({"latitude": site.lat, "longitude": site.lon})
+    say(http, who, "/share_location" + point)
     say(http, who, "不留")
     filed = say(http, who, "/affirm")
     number = re.search(r"GD\d{6}", filed)
