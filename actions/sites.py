@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from actions import context, site_phrases, wording
 from actions.hours_replies import hours_reply
+from bot import china_time
 from bot.db.sites import Site
-from bot.sites.calendar import china_now
 from bot.sites.coords import valid_point
 from bot.sites.gazetteer import locate_place
 from bot.sites.hours import HolidayPolicy, format_hours
@@ -83,7 +83,7 @@ def site_card(dispatcher: CollectingDispatcher, item: NearbySite, now: Any) -> N
 
 
 def named_site_card(dispatcher: CollectingDispatcher, site: Site) -> None:
-    now = china_now()
+    now = china_time.now()
     hours = weekly_hours(site)
     dispatcher.utter_message(
         response="utter_named_site",
@@ -140,7 +140,7 @@ def answer_nearby(
     offering: str,
 ) -> list[NearbySite]:
     """Says what is near `point` (offering `services`, if any); returns the sites shown."""
-    now = china_now()
+    now = china_time.now()
     lat, lon = point
     if len(services) > 1:
         found = nearest_offering(session=session, lat=lat, lon=lon, services=services, at=now)
@@ -197,7 +197,7 @@ class ActionOpeningHours(Action):
             if site is None:
                 dispatcher.utter_message(response="utter_ask_which_site")
                 return []
-            now = china_now()
+            now = china_time.now()
             # "周日开吗", "几点关门": answer what was asked, not the whole weekly table.
             text = tracker.latest_message.get("text") or ""
             question = parse_hours_question(text, today=now.date())

@@ -10,13 +10,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context, wording
 from actions.conversation import channel_and_user, incoming_message_id, latest_entity, latest_text
-from actions.report_form import CANCELLED, REPORT_SLOTS, SHARED_LABEL
+from actions.replies import utter_error
+from actions.report_form import CANCELLED, DERIVED_SLOTS, REPORT_SLOTS, SHARED_LABEL
+from bot import china_time
 from bot.channels.payloads import is_photo_ref
-from bot.sites.calendar import china_now
 from bot.sites.coords import valid_point
-from bot.tickets.errors import InvalidReport, RatingNotOpen, TicketError, TicketNotFound
+from bot.tickets.errors import InvalidRating, TicketError
 from bot.tickets.filing import MAX_PHOTOS, NewReport, file_report
-from bot.tickets.messages import SEVERITY_LABELS, target_text
+from bot.tickets.messages import SEVERITY_LABELS, receipt_assignee, target_text
 from bot.tickets.numbers import find_number
 from bot.tickets.queries import get_ticket_for_owner, latest_ticket_for_owner
 from bot.tickets.rating import record_rating
@@ -26,8 +27,8 @@ Events = list[dict[str, Any]]
 
 
 def clear_report() -> Events:
-    slots = (*REPORT_SLOTS, "report_confirmed", "report_lat", "report_lon")
-    return [SlotSet(slot, None) for slot in (*slots, "report_phone_display", "report_photos")]
+    slots = (*REPORT_SLOTS, "report_confirmed", *DERIVED_SLOTS, "report_photos")
+    return [SlotSet(slot, None) for slot in slots]
 
 
 class ActionSubmitReport(Action):
@@ -59,22 +60,23 @@ class ActionSubmitReport(Action):
             ),
             phone=None if phone in (None, "none") else phone,
             message_id=incoming_message_id(tracker),
+            approximate_point=bool(point) and bool(slot("report_point_approximate")),
         )
         try:
             with context.transaction() as session:
                 ticket = file_report(session=session, report=report).ticket
+                routed = bool(ticket.grid or ticket.community)
                 dispatcher.utter_message(
-                    response="utter_report_filed",
+                    response="utter_report_filed" if routed else "utter_report_filed_unrouted",
                     number=ticket.number,
                     category=ticket.category,
                     severity=SEVERITY_LABELS[ticket.severity],
                     target=target_text(ticket),
+                    assignee=receipt_assignee(ticket),
                 )
                 number = ticket.number
-        except InvalidReport as exc:
-            dispatcher.utter_message(
-                response="utter_report_failed", reason=wording.report_problem(exc)
-            )
+        except TicketError as error:
+            utter_error(dispatcher, error)
             return clear_report()
         return [*clear_report(), SlotSet("ticket_id", number)]
 
@@ -123,8 +125,11 @@ class ActionCheckTicket(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
         channel, user = channel_and_user(tracker)
-        asked = latest_entity(tracker, "ticket_id") or find_number(latest_text(tracker))
-        now = china_now()
+        # Only a real GD number counts: DIET may tag "--" or a word as ticket_id.
+        asked = find_number(latest_entity(tracker, "ticket_id") or "") or find_number(
+            latest_text(tracker)
+        )
+        now = china_time.now()
         with context.transaction() as session:
             try:
                 if asked:
@@ -137,8 +142,8 @@ class ActionCheckTicket(Action):
                         dispatcher.utter_message(response="utter_no_tickets")
                         return []
                     ticket = found
-            except TicketError:
-                dispatcher.utter_message(response="utter_ticket_not_found", number=asked or "")
+            except TicketError as error:
+                utter_error(dispatcher, error, number=asked or "")
                 return []
             view = view_ticket(ticket, now=now)
             dispatcher.utter_message(
@@ -165,7 +170,9 @@ class ActionRateTicket(Action):
         number = latest_entity(tracker, "ticket_number")
         rating = latest_entity(tracker, "rating")
         try:
-            score = int(str(rating))
+            score = int(str(rating)) if str(rating).isdigit() else 0
+            if not 1 <= score <= 5:
+                raise InvalidRating()
             with context.transaction() as session:
                 record_rating(
                     session=session,
@@ -173,10 +180,10 @@ class ActionRateTicket(Action):
                     user_id=user,
                     number=str(number),
                     rating=score,
-                    now=china_now(),
+                    now=china_time.now(),
                 )
-        except (ValueError, RatingNotOpen, TicketNotFound, TicketError):
-            dispatcher.utter_message(response="utter_rating_not_open")
+        except TicketError as error:
+            utter_error(dispatcher, error, number=str(number or ""))
             return []
         dispatcher.utter_message(response="utter_rating_thanks", rating=score)
         return []

@@ -91,8 +91,3 @@ _EVENT_KINDS = {
     "severity": "调整紧急程度",
     "rated": "已评价",
 }
-
-
-def report_problem(error: Exception) -> str:
-    """A resident-facing reason for a report the backend refused."""
-    return "地点或照片信息不完整，请补充具体地点" if "location" in str(error) else "信息不完整"

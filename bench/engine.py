@@ -28,9 +28,9 @@ from bot.engine.ports import free_port
 from bot.engine.processes import EngineStack, StackConfig
 from bot.engine.project import RasaProject
 from bot.engine.training import current_model, prepare_training_data
+from bot.engine.training_vocabulary import training_vocabulary
 from bot.nlu.evaluate import evaluate_file
 from bot.nlu.reader import read_nlu_file
-from bot.nlu.training_vocabulary import training_vocabulary
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 

@@ -26,11 +26,11 @@ from pathlib import Path
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
+from bot import china_time
 from bot.config import Settings
 from bot.db.migrate import upgrade_to_head
 from bot.db.session import make_engine, make_session_factory
 from bot.db.sites import Service, Site, SiteHours, site_services
-from bot.sites.calendar import CHINA_TZ
 from bot.sites.cells import cell_key
 from bot.sites.coords import haversine_m
 from bot.sites.hours import parse_hours
@@ -46,7 +46,7 @@ HOURS = [
     parse_hours("每天 全天"),
     parse_hours("周一至周六 10:30-13:00,16:30-18:30; 周日 休息"),
 ]
-AT = dt.datetime(2026, 11, 23, 19, 30, tzinfo=CHINA_TZ)  # a Monday evening
+AT = dt.datetime(2026, 11, 23, 19, 30, tzinfo=china_time.ZONE)  # a Monday evening
 
 
 def offset(lat: float, lon: float, rng: random.Random, radius_m: float) -> tuple[float, float]:

@@ -22,15 +22,30 @@ _HOUSEHOLD = re.compile(
 
 
 def mask_phone(phone: str | None) -> str:
-    """`13812345678` -> `138****5678`; anything that is not a mobile number keeps 3+4 hidden."""
+    """`13812345678` -> `138****5678`; a landline keeps its area code and last four digits
+    (`+865536123456` -> `0553-***3456`); anything else keeps its last two."""
     if not phone:
         return ""
     digits = re.sub(r"[^0-9]", "", phone)
     if digits.startswith("86") and len(digits) == 13:
         digits = digits[2:]
+    elif digits.startswith("86") and len(digits) in (11, 12):
+        landline = _landline_parts(phone)
+        if landline is not None:
+            area, number = landline
+            return f"{area}-{'*' * (len(number) - 4)}{number[-4:]}"
     if len(digits) >= 11:
         return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
     return "*" * max(len(digits) - 2, 0) + digits[-2:]
+
+
+def _landline_parts(phone: str) -> tuple[str, str] | None:
+    """(area code, subscriber number) of a Chinese landline in E.164. Stdlib only: the engine
+    process loads this module too. Area codes are 010 and 02x, else four digits."""
+    national = "0" + re.sub(r"[^0-9]", "", phone)[2:]
+    size = 3 if national.startswith(("010", "02")) else 4
+    area, number = national[:size], national[size:]
+    return (area, number) if len(number) >= 7 else None
 
 
 def mask_phones_in_text(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -22,6 +23,31 @@ class Vocabulary:
     extra_places: list[str] = field(default_factory=list)
     # canonical service -> how it reads in a sentence ("提供法律援助"), see vocabulary.yml
     service_phrases: dict[str, str] = field(default_factory=dict)
+    # Short replies by what they mean inside a form: acknowledge, decline, cancel, correction.
+    replies: dict[str, list[str]] = field(default_factory=dict)
+
+    def reply_kind(self, text: str) -> str | None:
+        """Which kind of short reply the WHOLE of `text` is ("好的。" -> acknowledge), or None."""
+        bare = _REPLY_NOISE.sub("", text).lower()
+        return next((kind for kind, words in self.replies.items() if bare in words), None)
+
+    def starts_with_reply(self, text: str, kind: str) -> str | None:
+        """The longest `kind` word `text` starts with ("不对，是…" -> "不对"), or None."""
+        bare = text.strip().lower()
+        found = [w for w in self.replies.get(kind, []) if bare.startswith(w)]
+        return max(found, key=len) if found else None
+
+    def contains_reply(self, text: str, kind: str) -> bool:
+        return any(word in text for word in self.replies.get(kind, []))
+
+    def problem_type_in(self, text: str) -> str | None:
+        """The problem type whose longest phrase occurs in `text` (a description), or None."""
+        best: tuple[int, str] | None = None
+        for canonical, synonyms in self.problem_types.items():
+            for phrase in (canonical, *synonyms):
+                if phrase in text and (best is None or len(phrase) > best[0]):
+                    best = (len(phrase), canonical)
+        return best[1] if best else None
 
     def canonical_service(self, phrase: str) -> str | None:
         return _canonical(self.services, phrase)
@@ -40,6 +66,9 @@ class Vocabulary:
         extra = list(self.extra_places) + [p for p in dict.fromkeys(places) if p not in known]
         return replace(self, extra_places=extra)
 
+    def place_names(self) -> list[str]:
+        return [*self.communities, *self.landmarks, *self.extra_places]
+
     def all_terms(self) -> list[str]:
         terms: list[str] = []
         for table in (self.services, self.problem_types, self.site_kinds):
@@ -50,6 +79,28 @@ class Vocabulary:
         terms.extend(self.landmarks)
         terms.extend(self.extra_places)
         return list(dict.fromkeys(t for t in terms if t.strip()))
+
+
+_REPLY_NOISE = re.compile(r"[\s，。！？、,.!?~～…]+")
+
+
+def _replies(raw: object) -> dict[str, list[str]]:
+    """Reply words by kind; a word may have only one meaning (today "不用了" meant both
+    "no phone number" and "cancel the report")."""
+    if not isinstance(raw, dict):
+        raise VocabularyError("'replies' must map kinds to lists of words")
+    kinds: dict[str, list[str]] = {}
+    seen: dict[str, str] = {}
+    for kind, words in raw.items():
+        if not isinstance(words, list):
+            raise VocabularyError(f"'replies.{kind}' must be a list of words")
+        for word in words:
+            word = str(word).lower()
+            if word in seen:
+                raise VocabularyError(f"'{word}' is in both replies.{seen[word]} and {kind}")
+            seen[word] = str(kind)
+        kinds[str(kind)] = [str(w).lower() for w in words]
+    return kinds
 
 
 def _canonical(table: dict[str, list[str]], phrase: str) -> str | None:
@@ -114,4 +165,5 @@ def load_vocabulary(path: Path) -> Vocabulary:
         communities=[str(p) for p in places.get("communities", [])],
         landmarks=[str(p) for p in places.get("landmarks", [])],
         service_phrases=_phrases(raw.get("service_phrases") or {}, services),
+        replies=_replies(raw.get("replies") or {}),
     )

@@ -15,7 +15,7 @@ from bot.engine.ports import free_port
 from bot.engine.processes import EngineStack, StackConfig
 from bot.engine.project import RasaProject
 from bot.engine.training import current_model, prepare_training_data, train
-from bot.nlu.training_vocabulary import training_vocabulary
+from bot.engine.training_vocabulary import training_vocabulary
 from bot.sites.sample import load_sample
 from bot.vocabulary import load_vocabulary
 

@@ -2,20 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.nlu.artifacts import nlu_yaml, userdict_text, write_artifacts
-from bot.vocabulary import Vocabulary, VocabularyError, load_vocabulary
+from bot.vocabulary import VocabularyError, load_vocabulary
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def small_vocabulary() -> Vocabulary:
-    return Vocabulary(
-        services={"电动车充电": ["电瓶车充电", "充电桩"]},
-        problem_types={"飞线充电": ["飞线", "拉电线充电"], "其他": []},
-        site_kinds={"党群服务站": []},
-        communities=["和顺社区"],
-        landmarks=["人民路"],
-    )
 
 
 def test_project_vocabulary_loads_and_maps_synonyms() -> None:
@@ -39,26 +28,24 @@ def test_broken_vocabulary_file_gives_a_clear_error(tmp_path: Path) -> None:
         load_vocabulary(path)
 
 
-def test_userdict_keeps_domain_words_whole_for_jieba() -> None:
-    text = userdict_text(small_vocabulary().with_places(["楼道路灯", "和顺社区"]))
-    words = [line.split()[0] for line in text.splitlines()]
-    assert "电瓶车充电" in words and "楼道路灯" in words
-    assert words.count("和顺社区") == 1
+def test_reply_words_have_one_meaning_each() -> None:
+    vocabulary = load_vocabulary(ROOT / "bot" / "data" / "vocabulary.yml")
+    kinds = vocabulary.replies
+    assert {"acknowledge", "decline", "cancel", "correction"} <= set(kinds)
+    words = [w for ws in kinds.values() for w in ws]
+    assert len(words) == len(set(words)), "a reply word is in two lists"
+    # "不用了" once meant both "no phone number" and "cancel the report".
+    assert vocabulary.reply_kind("不用了") == "decline"
+    assert vocabulary.reply_kind("算了。") == "cancel"
+    assert vocabulary.reply_kind("好的！") == "acknowledge"
+    assert vocabulary.reply_kind("和顺社区") is None
 
 
-def test_generated_nlu_has_synonyms_and_lookups() -> None:
-    import yaml
-
-    data = yaml.safe_load(nlu_yaml(small_vocabulary()))
-    synonyms = {item["synonym"]: item["examples"] for item in data["nlu"] if "synonym" in item}
-    lookups = {item["lookup"]: item["examples"] for item in data["nlu"] if "lookup" in item}
-    assert "- 电瓶车充电\n" in synonyms["电动车充电"]
-    assert "其他" not in synonyms  # no synonyms, no entry
-    assert set(lookups) == {"service", "problem_type", "community", "place"}
-
-
-def test_write_artifacts_leaves_unchanged_files_untouched(tmp_path: Path) -> None:
-    userdict, generated = write_artifacts(small_vocabulary(), tmp_path)
-    before = (userdict.stat().st_mtime_ns, generated.stat().st_mtime_ns)
-    write_artifacts(small_vocabulary(), tmp_path)
-    assert (userdict.stat().st_mtime_ns, generated.stat().st_mtime_ns) == before
+def test_a_reply_word_in_two_lists_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "vocabulary.yml"
+    path.write_text(
+        "services: {}\nproblem_types: {}\nreplies:\n  decline: [不用了]\n  cancel: [不用了]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(VocabularyError, match="不用了"):
+        load_vocabulary(path)

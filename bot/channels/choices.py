@@ -1,14 +1,18 @@
-"""Numbered reply choices for channels without buttons (WeChat): show, remember, resolve."""
+"""Numbered reply choices: shown as numbers where there are no buttons (WeChat, terminal), and
+remembered on every channel so that a typed number means the choice just offered."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels import messages
+from bot.db.columns import utcnow
 from bot.db.inbound import ChannelChoices
+from bot.engine.client import BotMessage
 from bot.notifications.sender import Button
 
 # After a day a bare number is more likely a new question ("3号楼") than an old choice.
@@ -53,3 +57,59 @@ def resolve_choice(
     if 1 <= index <= len(row.buttons):
         return Button.from_json(row.buttons[index - 1]).payload
     return text
+
+
+def offered_buttons(reply: Sequence[BotMessage]) -> list[Button]:
+    """The choices a reply leaves the resident with: the buttons of its last message that has
+    any (a later plain message does not withdraw them)."""
+    for message in reversed(reply):
+        if message.buttons:
+            return [Button(b.title, b.payload) for b in message.buttons]
+    return []
+
+
+class ChoiceMemory:
+    """The choices last shown to each resident of one channel, kept in the database so that
+    every process of the bridge agrees; blocking work runs in a thread."""
+
+    def __init__(
+        self,
+        *,
+        channel: str,
+        session_factory: sessionmaker[Session],
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._channel = channel
+        self._factory = session_factory
+        self._clock = clock
+
+    async def remember(self, user_id: str, reply: Sequence[BotMessage]) -> None:
+        buttons = offered_buttons(reply)
+
+        def work() -> None:
+            with self._factory.begin() as session:
+                remember_choices(
+                    session=session,
+                    channel=self._channel,
+                    user_id=user_id,
+                    buttons=buttons,
+                    now=self._clock(),
+                )
+
+        await asyncio.to_thread(work)
+
+    async def resolve(self, user_id: str, text: str) -> str:
+        if not text.strip().isdigit():
+            return text
+
+        def work() -> str:
+            with self._factory.begin() as session:
+                return resolve_choice(
+                    session=session,
+                    channel=self._channel,
+                    user_id=user_id,
+                    text=text.strip(),
+                    now=self._clock(),
+                )
+
+        return await asyncio.to_thread(work)

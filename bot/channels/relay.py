@@ -1,13 +1,14 @@
-"""The part every bridge shares: dedupe, rate limit, engine call, and the engine-down queue.
+"""The part every bridge shares: rate limit, dedupe, engine call, "forget me", and the
+engine-down queue.
 
 A bridge turns a platform update into an `Inbound` and shows the `RelayResult`; messages the
-engine could not take are answered later by `drain` (the retry loop) through the `ReplySink`.
+engine could not take are answered later (`bot.channels.replay`) through the bridge's
+`ReplySink`, given at construction.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
@@ -29,13 +30,12 @@ from bot.channels.forget import Eraser, is_forget_request, record_eraser
 from bot.channels.keyed_locks import KeyedLocks
 from bot.channels.payloads import sender_id
 from bot.channels.rate_limit import RateLimiter, Verdict
+from bot.channels.replay import Outage, Replayer, enqueue_reply
 from bot.config import Settings
 from bot.db.columns import utcnow
+from bot.db.session import in_transaction
 from bot.engine.client import BotMessage
-from bot.engine.client import Button as EngineButton
 from bot.errors import EngineUnavailable
-from bot.notifications import outbox
-from bot.notifications.sender import Button
 from bot.privacy import pseudonym
 
 logger = logging.getLogger(__name__)
@@ -43,8 +43,8 @@ T = TypeVar("T")
 
 
 class ChannelRelay:
-    """One per bridge process and channel; `engine` and `sink` may be replaced (tests, start-up
-    order: Telegram's sink needs the application's bot)."""
+    """One per bridge process and channel, complete when built. `sink` pushes late answers
+    to the platform; None sends them to the outbox (a bridge without a push API)."""
 
     def __init__(
         self,
@@ -53,24 +53,30 @@ class ChannelRelay:
         engine: Engine,
         session_factory: sessionmaker[Session],
         limiter: RateLimiter,
-        sink: ReplySink | None = None,
+        sink: ReplySink | None,
         timing: RelayTiming | None = None,
         clock: Callable[[], datetime] = utcnow,
         eraser: Eraser | None = None,
     ) -> None:
         self.channel = channel
-        self._eraser = eraser
-        self.engine = engine
-        self.sink = sink
+        self._engine = engine
         self._factory = session_factory
         self._limiter = limiter
         self._timing = timing or RelayTiming()
         self._clock = clock
+        self._eraser = eraser
         self._locks = KeyedLocks()
-        self._engine_down_until: datetime | None = None
-        self._wake = asyncio.Event()
-        # Residents told that a long outage lost their conversation's context.
-        self._told_context_lost: set[str] = set()
+        self._outage = Outage(self._timing.retry_after)
+        self._replay = Replayer(
+            channel=channel,
+            engine=engine,
+            sink=sink,
+            session_factory=session_factory,
+            timing=self._timing,
+            clock=clock,
+            locks=self._locks,
+            outage=self._outage,
+        )
 
     async def receive(self, message: Inbound) -> RelayResult:
         """Answer a message through the engine, or say why not."""
@@ -105,20 +111,20 @@ class ChannelRelay:
                     before_id=row_id,
                 )
             )
-            if waiting and not await self._answer_waiting(message.user_id, before_id=row_id):
+            if waiting and not await self._replay.answer_waiting(message.user_id, before_id=row_id):
                 # Their earlier message got the apology: once is enough while it lasts.
                 return await self._queue(row_id, now, apologise=False)
-            if self._engine_is_down(now):
+            if self._outage.is_on(now):
                 return await self._queue(row_id, now)
             try:
-                reply = await self.engine.send(
+                reply = await self._engine.send(
                     sender_id(self.channel, message.user_id), message.text, message.metadata
                 )
             except EngineUnavailable as exc:
                 logger.warning("engine unavailable, %s message queued: %s", self.channel, exc)
-                self._engine_down_until = now + self._timing.retry_after
+                self._outage.began(now)
                 return await self._queue(row_id, now)
-            self._engine_down_until = None
+            self._outage.ended()
             await self._tx(
                 partial(inbound_queue.mark_answered, message_id=row_id, now=self._clock())
             )
@@ -157,54 +163,16 @@ class ChannelRelay:
         return RelayResult(Outcome.ANSWERED, [BotMessage(messages.FORGOTTEN)])
 
     async def drain(self) -> int:
-        """Answer due queued messages, oldest first; stop at the first engine failure.
-        Returns how many were answered."""
-        now = self._clock()
-        claimed = await self._tx(
-            partial(
-                inbound_queue.claim_due,
-                channel=self.channel,
-                now=now,
-                lease=self._timing.lease,
-            )
-        )
-        answered = 0
-        for index, pending in enumerate(claimed):
-            async with self._locks.hold(pending.user_id):
-                ok = await self._answer(pending)
-            if not ok:
-                for rest in claimed[index + 1 :]:
-                    await self._tx(partial(self._requeue, pending=rest, now=now))
-                break
-            answered += 1
-        return answered
+        """Answer due queued messages now (the retry loop's round); how many were answered."""
+        return await self._replay.drain()
 
     async def run_retry_loop(self, *, stop: asyncio.Event, interval_s: float) -> None:
-        """Drain every `interval_s` seconds (sooner when woken) until `stop` is set."""
-        pruned_at: datetime | None = None
-        while not stop.is_set():
-            try:
-                await self.drain()
-                now = self._clock()
-                if pruned_at is None or now - pruned_at > timedelta(hours=1):
-                    before = now - self._timing.keep_for
-                    await self._tx(partial(inbound_queue.prune, before=before))
-                    pruned_at = now
-            except Exception:  # the database may be restarting: keep the loop alive
-                logger.exception("%s inbound retry round failed", self.channel)
-            self._wake.clear()
-            waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(
-                    asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED), interval_s
-                )
-            for waiter in waiters:
-                waiter.cancel()
+        """Answer queued messages every `interval_s` seconds until `stop` is set."""
+        await self._replay.run_retry_loop(stop=stop, interval_s=interval_s)
 
     def wake(self) -> None:
         """Run the next retry round now (tests; a bridge that learns the engine is back)."""
-        self._engine_down_until = None
-        self._wake.set()
+        self._replay.wake()
 
     # --- internals ---------------------------------------------------------------------
     def _rate_limited(self, user_id: str) -> RelayResult | None:
@@ -231,112 +199,11 @@ class ChannelRelay:
             inbound_queue.mark_answered(session=session, message_id=row_id, now=now)
         return row_id
 
-    async def _answer_waiting(self, user_id: str, *, before_id: int) -> bool:
-        """Answer the user's queued messages older than `before_id` (lock already held);
-        False when the engine is still down."""
-        now = self._clock()
-        if self._engine_is_down(now):
-            return False
-        claimed = await self._tx(
-            partial(
-                inbound_queue.claim_due,
-                channel=self.channel,
-                now=now,
-                lease=self._timing.lease,
-                user_id=user_id,
-                due_by=now + self._timing.max_age,  # waiting for its turn, not for a time
-                before_id=before_id,
-            )
-        )
-        for index, pending in enumerate(claimed):
-            if not await self._answer(pending):
-                for rest in claimed[index + 1 :]:
-                    await self._tx(partial(self._requeue, pending=rest, now=now))
-                return False
-        return True
-
-    async def _answer(self, pending: inbound_queue.Pending) -> bool:
-        now = self._clock()
-        if pending.created_at < now - self._timing.max_age:
-            logger.warning("%s message %s expired unanswered", self.channel, pending.id)
-            await self._tx(partial(inbound_queue.mark_expired, message_id=pending.id))
-            return True
-        if pending.created_at < now - self._timing.context_ttl:
-            # The engine has started a new session by now: the message would be read without
-            # what the resident was doing (a phone number taken for goodbye). Say so, once.
-            reply = self._context_lost(pending.user_id)
-        else:
-            try:
-                reply = await self.engine.send(
-                    sender_id(self.channel, pending.user_id), pending.text, pending.meta
-                )
-            except EngineUnavailable:
-                self._engine_down_until = now + self._timing.retry_after
-                await self._tx(partial(self._requeue, pending=pending, now=now))
-                return False
-            self._engine_down_until = None
-            self._told_context_lost.discard(pending.user_id)
-        undelivered: Sequence[BotMessage] = ()
-        try:
-            if self.sink is None:
-                raise RuntimeError(f"no reply sink for channel {self.channel}")
-            if reply:  # nothing to push for a silent engine or a notice already given
-                await self.sink.deliver(pending.user_id, reply)
-        except Exception as exc:  # the platform is down: the outbox retries with backoff
-            logger.warning(
-                "late answer to %s %s goes to the outbox: %s",
-                self.channel,
-                pseudonym(pending.user_id),
-                type(exc).__name__,
-            )
-            undelivered = reply
-        await self._tx(
-            partial(self._finish, pending=pending, undelivered=undelivered, now=self._clock())
-        )
-        return True
-
-    def _context_lost(self, user_id: str) -> list[BotMessage]:
-        if user_id in self._told_context_lost:
-            return []
-        self._told_context_lost.add(user_id)
-        return [
-            BotMessage(
-                messages.CONTEXT_LOST,
-                [EngineButton(title, payload) for title, payload in messages.START_AGAIN_CHOICES],
-            )
-        ]
-
     async def _queue(self, row_id: int, now: datetime, *, apologise: bool = True) -> RelayResult:
         retry_at = now + self._timing.retry_after
         await self._tx(partial(inbound_queue.mark_queued, message_id=row_id, retry_at=retry_at))
         reply = [BotMessage(messages.ENGINE_DOWN_QUEUED)] if apologise else []
         return RelayResult(Outcome.QUEUED, reply)
-
-    def _engine_is_down(self, now: datetime) -> bool:
-        # After a failure the engine counts as down until the next retry: residents get the
-        # "queued" answer at once instead of waiting for another connect timeout each.
-        return self._engine_down_until is not None and now < self._engine_down_until
-
-    def _requeue(self, session: Session, *, pending: inbound_queue.Pending, now: datetime) -> None:
-        retry_at = now + self._timing.retry_after
-        inbound_queue.mark_queued(session=session, message_id=pending.id, retry_at=retry_at)
-
-    def _finish(
-        self,
-        session: Session,
-        *,
-        pending: inbound_queue.Pending,
-        undelivered: Sequence[BotMessage],
-        now: datetime,
-    ) -> None:
-        enqueue_reply(
-            session=session,
-            channel=self.channel,
-            user_id=pending.user_id,
-            reply=undelivered,
-            now=now,
-        )
-        inbound_queue.mark_answered(session=session, message_id=pending.id, now=now)
 
     def reply_to_outbox(self, user_id: str, reply: Sequence[BotMessage]) -> None:
         """Queue an answer the platform would not take now; the outbox retries it (blocking:
@@ -351,38 +218,23 @@ class ChannelRelay:
             )
 
     async def _tx(self, work: Callable[..., T]) -> T:
-        return await asyncio.to_thread(self._run, work)
-
-    def _run(self, work: Callable[..., T]) -> T:
-        with self._factory.begin() as session:
-            return work(session=session)
-
-
-def enqueue_reply(
-    *, session: Session, channel: str, user_id: str, reply: Sequence[BotMessage], now: datetime
-) -> None:
-    """An engine answer as outbox messages, one per message with text."""
-    for message in reply:
-        if message.text:
-            outbox.enqueue(
-                session=session,
-                channel=channel,
-                user_id=user_id,
-                text=message.text,
-                buttons=[Button(b.title, b.payload) for b in message.buttons],
-                kind="reply",
-                now=now,
-            )
+        return await in_transaction(self._factory, work)
 
 
 def make_relay(
-    settings: Settings, *, channel: str, engine: Engine, session_factory: sessionmaker[Session]
+    settings: Settings,
+    *,
+    channel: str,
+    engine: Engine,
+    session_factory: sessionmaker[Session],
+    sink: ReplySink | None,
 ) -> ChannelRelay:
     """The relay of one bridge, with the rate limit and retry timing of the settings."""
     return ChannelRelay(
         channel=channel,
         engine=engine,
         session_factory=session_factory,
+        sink=sink,
         limiter=RateLimiter(
             limit=settings.rate_limit_messages, window_s=settings.rate_limit_window_s
         ),

@@ -6,12 +6,12 @@ import argparse
 import json
 from datetime import UTC, datetime
 
+from bot import china_time
 from bot.config import Settings
 from bot.conversations.ids import CHANNELS
 from bot.conversations.listing import Filters
 from bot.conversations.record import Turn
 from bot.conversations.service import open_record
-from bot.sites.calendar import CHINA_TZ
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -54,7 +54,7 @@ def parse_since(text: str) -> datetime:
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"{text!r} is not an ISO date, e.g. 2026-12-01") from exc
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=CHINA_TZ)  # staff think in local time
+        moment = moment.replace(tzinfo=china_time.ZONE)  # staff think in local time
     return moment.astimezone(UTC)
 
 

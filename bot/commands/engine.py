@@ -23,8 +23,8 @@ from bot.engine.processes import ChildSpec, EngineStack, StackConfig
 from bot.engine.project import RasaProject
 from bot.engine.supervisor import Supervisor
 from bot.engine.training import current_model, prepare_training_data, train
+from bot.engine.training_vocabulary import training_vocabulary
 from bot.errors import EngineUnavailable
-from bot.nlu.training_vocabulary import training_vocabulary
 from bot.notifications.inbox import take_pending
 
 logger = logging.getLogger(__name__)

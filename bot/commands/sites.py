@@ -13,11 +13,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot import china_time
 from bot.config import Settings
 from bot.db.migrate import upgrade_to_head
 from bot.db.session import make_engine, make_session_factory
 from bot.errors import JiamenkouError
-from bot.sites.calendar import to_china_time
 from bot.sites.coords import in_china
 from bot.sites.hours import format_hours
 from bot.sites.nearest import NearbySite, find_nearest
@@ -145,6 +145,6 @@ def _parse_at(text: str | None) -> dt.datetime | None:
     if text is None:
         return None
     try:
-        return to_china_time(dt.datetime.fromisoformat(text))
+        return china_time.to_china(dt.datetime.fromisoformat(text))
     except ValueError as exc:
         raise BadArgument(f"--at '{text}' is not an ISO-8601 time like 2026-10-01T10:00") from exc

@@ -32,7 +32,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def cmd_telegram(args: argparse.Namespace, settings: Settings) -> int:
     # Imported here: other `jiamenkou` commands would otherwise pay for loading them.
-    from bot.channels.relay import make_relay
+    from bot.channels.contracts import ReplySink
+    from bot.channels.relay import ChannelRelay, make_relay
     from bot.channels.telegram.app import run_bridge
     from bot.db.migrate import upgrade_to_head
     from bot.db.session import make_engine, make_session_factory
@@ -60,14 +61,25 @@ def cmd_telegram(args: argparse.Namespace, settings: Settings) -> int:
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, stop.set)
-            relay = make_relay(
-                settings,
-                channel="telegram",
-                engine=engine,
-                session_factory=make_session_factory(db),
-            )
+            factory = make_session_factory(db)
+
+            def relay_for(sink: ReplySink) -> ChannelRelay:
+                return make_relay(
+                    settings,
+                    channel="telegram",
+                    engine=engine,
+                    session_factory=factory,
+                    sink=sink,
+                )
+
             try:
-                await run_bridge(settings, relay=relay, stop=stop, webhook=webhook)
+                await run_bridge(
+                    settings,
+                    session_factory=factory,
+                    relay_for=relay_for,
+                    stop=stop,
+                    webhook=webhook,
+                )
             finally:
                 await engine.aclose()
 

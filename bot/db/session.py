@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+T = TypeVar("T")
 
 
 def make_engine(url: str) -> Engine:
@@ -29,3 +34,14 @@ def make_engine(url: str) -> Engine:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+async def in_transaction(factory: sessionmaker[Session], work: Callable[..., T]) -> T:
+    """`work(session=…)` in one transaction, on a worker thread so the event loop keeps
+    running while the database answers (async code's way to own a transaction)."""
+
+    def run() -> T:
+        with factory.begin() as session:
+            return work(session=session)
+
+    return await asyncio.to_thread(run)

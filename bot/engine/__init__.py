@@ -1,1 +1,2 @@
-"""The Rasa engine as seen from the app: training, processes and the HTTP client."""
+"""The Rasa engine as seen from the app: training (and its generated inputs), processes and the
+HTTP client."""

@@ -6,10 +6,10 @@ import logging
 import subprocess
 from pathlib import Path
 
+from bot.engine.artifacts import write_artifacts
 from bot.engine.environment import engine_env, rasa_executable
 from bot.engine.project import RasaProject
 from bot.errors import ModelMissing, TrainingFailed
-from bot.nlu.artifacts import write_artifacts
 from bot.vocabulary import Vocabulary
 
 logger = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.sites.calendar import to_china_time
+from bot import china_time
 
 STAFF_REPLY = "【社区工作人员】{text}"
 RELEASED = "工作人员已结束本次对话，接下来由小助手继续为您服务。还有什么需要，直接告诉我就行。"
@@ -18,7 +18,7 @@ WEEKDAYS = "一二三四五六日"
 
 def back_at(moment: datetime) -> str:
     """The day and time staff return, e.g. `12月7日（周一）08:30`."""
-    local = to_china_time(moment)
+    local = china_time.to_china(moment)
     return f"{local.month}月{local.day}日（周{WEEKDAYS[local.weekday()]}）{local:%H:%M}"
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bot import china_time
 from bot.config import Settings
-from bot.sites.calendar import CHINA_TZ, to_china_time
 from bot.sites.hours import (
     HolidayPolicy,
     HoursFormatError,
@@ -35,11 +35,11 @@ class StaffHours:
 
     def add(self, start: dt.datetime, minutes: float) -> dt.datetime:
         """`start` plus `minutes` of staff time (a clock paused outside staff hours)."""
-        local = to_china_time(start)
+        local = china_time.to_china(start)
         remaining = minutes
         for offset in range(LOOKAHEAD_DAYS):
             day = local.date() + dt.timedelta(days=offset)
-            midnight = dt.datetime.combine(day, dt.time(), tzinfo=CHINA_TZ)
+            midnight = china_time.at(day)
             now_minute = (local - midnight).total_seconds() / 60 if offset == 0 else 0.0
             for opens, closes in intervals_on(self.hours, self.holidays, day):
                 begin = max(float(opens), now_minute)

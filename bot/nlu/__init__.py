@@ -1,1 +1,1 @@
-"""NLU support: vocabulary, generated training artefacts, the NLU YAML reader and evaluation."""
+"""NLU data and quality: the NLU YAML reader, metrics, and evaluation through the engine."""

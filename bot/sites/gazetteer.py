@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -69,4 +70,28 @@ def _locate_exact(session: Session, name: str) -> tuple[float, float] | None:
         ).one()
         if row[2]:
             return float(row[0]), float(row[1])
+    return None
+
+
+@dataclass(frozen=True)
+class KnownPlace:
+    """A place named inside a typed address, and the approximate point the registry has for it."""
+
+    name: str
+    lat: float
+    lon: float
+
+
+def place_in_text(*, session: Session, text: str) -> KnownPlace | None:
+    """The most specific (longest) registry name inside `text` ("在新城镇和顺社区3号楼" ->
+    和顺社区), with its point; None when the text names no place the registry knows."""
+    whole = locate_place(session=session, name=text)
+    if whole is not None:
+        return KnownPlace(normalise_name(text), *whole)
+    flat = normalise_name(text)
+    for name in sorted(gazetteer_names(session=session), key=len, reverse=True):
+        if len(name) >= 2 and normalise_name(name) in flat:
+            point = locate_place(session=session, name=name)
+            if point is not None:
+                return KnownPlace(name, *point)
     return None

@@ -5,16 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-import chinese_calendar
-
-from bot.sites.calendar import DayType, day_type
+from bot import china_time
 
 # How far ahead to look for a holiday's break: a little over a year.
 _LOOKAHEAD_DAYS = 400
 
 
 class NamedHoliday(StrEnum):
-    """A statutory holiday (法定节假日); the value is how residents and replies name it."""
+    """A statutory holiday (法定节假日); the value is how replies name it."""
 
     NEW_YEAR = "元旦"
     SPRING_FESTIVAL = "春节"
@@ -25,25 +23,23 @@ class NamedHoliday(StrEnum):
     NATIONAL_DAY = "国庆节"
 
 
-_CALENDAR_NAMES = {
-    NamedHoliday.NEW_YEAR: chinese_calendar.Holiday.new_years_day,
-    NamedHoliday.SPRING_FESTIVAL: chinese_calendar.Holiday.spring_festival,
-    NamedHoliday.TOMB_SWEEPING: chinese_calendar.Holiday.tomb_sweeping_day,
-    NamedHoliday.LABOUR_DAY: chinese_calendar.Holiday.labour_day,
-    NamedHoliday.DRAGON_BOAT: chinese_calendar.Holiday.dragon_boat_festival,
-    NamedHoliday.MID_AUTUMN: chinese_calendar.Holiday.mid_autumn_festival,
-    NamedHoliday.NATIONAL_DAY: chinese_calendar.Holiday.national_day,
+# china_time.holiday_name spells some without 节.
+_BY_CALENDAR_NAME = {
+    "元旦": NamedHoliday.NEW_YEAR,
+    "春节": NamedHoliday.SPRING_FESTIVAL,
+    "清明": NamedHoliday.TOMB_SWEEPING,
+    "劳动节": NamedHoliday.LABOUR_DAY,
+    "端午": NamedHoliday.DRAGON_BOAT,
+    "中秋": NamedHoliday.MID_AUTUMN,
+    "国庆节": NamedHoliday.NATIONAL_DAY,
 }
-_BY_CALENDAR_NAME = {holiday.value: named for named, holiday in _CALENDAR_NAMES.items()}
 
 
 def holiday_on(day: dt.date) -> NamedHoliday | None:
-    """The statutory holiday `day` belongs to, if the calendar knows one."""
-    try:
-        is_holiday, name = chinese_calendar.get_holiday_detail(day)
-    except NotImplementedError:  # a year the State Council has not published yet
+    """The statutory holiday `day` is a day off for, if the calendar knows one."""
+    if not china_time.is_holiday(day):
         return None
-    return _BY_CALENDAR_NAME.get(name) if is_holiday and name else None
+    return _BY_CALENDAR_NAME.get(china_time.holiday_name(day) or "")
 
 
 def holiday_break(holiday: NamedHoliday, today: dt.date) -> tuple[dt.date, dt.date] | None:
@@ -52,23 +48,14 @@ def holiday_break(holiday: NamedHoliday, today: dt.date) -> tuple[dt.date, dt.da
     calendar does not know it yet."""
     day = today
     for _ in range(_LOOKAHEAD_DAYS):
-        named = holiday_on(day)
-        if named is holiday:
+        if not china_time.calendar_known(day.year):
+            return None
+        if holiday_on(day) is holiday:
             first, last = day, day
-            while day_type(first - dt.timedelta(days=1)) is DayType.STATUTORY_HOLIDAY:
+            while china_time.is_holiday(first - dt.timedelta(days=1)):
                 first -= dt.timedelta(days=1)
-            while day_type(last + dt.timedelta(days=1)) is DayType.STATUTORY_HOLIDAY:
+            while china_time.is_holiday(last + dt.timedelta(days=1)):
                 last += dt.timedelta(days=1)
             return first, last
-        if named is None and _year_unknown(day):
-            return None
         day += dt.timedelta(days=1)
     return None
-
-
-def _year_unknown(day: dt.date) -> bool:
-    try:
-        chinese_calendar.get_holiday_detail(day)
-    except NotImplementedError:
-        return True
-    return False

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.sites.calendar import to_china_time
+from bot import china_time
 from bot.sites.holidays import NamedHoliday, holiday_break, holiday_on
 from bot.sites.hours import HolidayPolicy, Interval, WeeklyHours
 from bot.sites.opening import intervals_on, opening_state
@@ -199,7 +199,7 @@ def answer_hours_question(
     question: HoursQuestion, hours: WeeklyHours | None, policy: HolidayPolicy, now: dt.datetime
 ) -> list[HoursAnswer]:
     """One answer per day asked about (周末: two), else one; `now` naive means China time."""
-    now = to_china_time(now)
+    now = china_time.to_china(now)
     if question.asked is Asked.HOLIDAY:
         dates = holiday_break(question.holiday, now.date()) if question.holiday else None
         return [HoursAnswer(Reply.HOLIDAY_RULE, holiday=question.holiday, holiday_dates=dates,
@@ -227,9 +227,7 @@ def _today(hours: WeeklyHours, policy: HolidayPolicy, now: dt.datetime) -> Hours
     if state.opens_at is None:
         return HoursAnswer(Reply.NOT_SOON, day=today)
     if state.opens_at.date() == today:
-        closes = dt.datetime.combine(today, dt.time(), tzinfo=now.tzinfo) + dt.timedelta(
-            minutes=intervals[-1][1]
-        )
+        closes = china_time.at(today) + dt.timedelta(minutes=intervals[-1][1])
         return HoursAnswer(Reply.OPENS_LATER_TODAY, day=today, intervals=intervals,
                            opens_at=state.opens_at, closes_at=closes)  # fmt: skip
     reply = Reply.CLOSED_FOR_TODAY if intervals else Reply.CLOSED_TODAY
@@ -244,7 +242,7 @@ def _on_day(hours: WeeklyHours, policy: HolidayPolicy, day: dt.date) -> HoursAns
     if intervals:
         return HoursAnswer(Reply.DAY_OPEN, day=day, intervals=intervals, holiday=holiday)
     # The next opening after that day: the state just before its midnight.
-    last_minute = to_china_time(dt.datetime.combine(day, dt.time(23, 59)))
+    last_minute = china_time.at(day, dt.time(23, 59))
     following = opening_state(hours, policy, last_minute)
     return HoursAnswer(Reply.DAY_CLOSED, day=day, opens_at=following.opens_at, holiday=holiday)
 

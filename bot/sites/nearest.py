@@ -26,8 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from bot import china_time
 from bot.db.sites import Service, Site, SiteHours, site_services
-from bot.sites.calendar import china_now
 from bot.sites.cells import MAX_ROWS, bbox_around, cell_ranges
 from bot.sites.coords import EARTH_RADIUS_M, haversine_m
 from bot.sites.hours import HolidayPolicy, Interval, WeeklyHours
@@ -80,7 +80,7 @@ def find_nearest(
     no site offers gives an empty list. `at` defaults to now; naive means Asia/Shanghai.
     """
     reach_m = max_walk_minutes * speed_m_per_min
-    search = _Search(session, lat, lon, service, at or china_now(), speed_m_per_min, reach_m)
+    search = _Search(session, lat, lon, service, at or china_time.now(), speed_m_per_min, reach_m)
     return search.within(reach_m, limit, open_now_only)
 
 
@@ -100,7 +100,7 @@ def nearest_any(
     """Like `find_nearest`, but when nothing is within reach, the nearest sites beyond it
     (up to `max_distance_m`); check `within_reach` on the result."""
     reach_m = max_walk_minutes * speed_m_per_min
-    search = _Search(session, lat, lon, service, at or china_now(), speed_m_per_min, reach_m)
+    search = _Search(session, lat, lon, service, at or china_time.now(), speed_m_per_min, reach_m)
     radius = reach_m
     while True:
         found = search.within(radius, limit, open_now_only)
@@ -134,7 +134,7 @@ def nearest_offering(
                            max_walk_minutes=max_walk_minutes, speed_m_per_min=speed_m_per_min,
                            max_distance_m=max_distance_m)  # fmt: skip
     reach_m = max_walk_minutes * speed_m_per_min
-    at = at or china_now()
+    at = at or china_time.now()
     search = _Search(session, lat, lon, None, at, speed_m_per_min, reach_m, any_of=wanted)
     radius = reach_m
     while True:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.sites.calendar import CHINA_TZ, DayType, day_type, to_china_time
+from bot import china_time
+from bot.china_time import DayType, day_type
 from bot.sites.hours import HolidayPolicy, Interval, WeeklyHours
 
 # How far ahead to look for the next opening; a site closed longer than this is "not soon".
@@ -34,7 +35,7 @@ def intervals_on(hours: WeeklyHours, holiday: HolidayPolicy, day: dt.date) -> tu
 
 
 def opening_state(hours: WeeklyHours, holiday: HolidayPolicy, at: dt.datetime) -> OpeningState:
-    local = to_china_time(at)
+    local = china_time.to_china(at)
     minute = local.hour * 60 + local.minute
     today = local.date()
     for opens, closes in intervals_on(hours, holiday, today):
@@ -44,8 +45,7 @@ def opening_state(hours: WeeklyHours, holiday: HolidayPolicy, at: dt.datetime) -
 
 
 def _at(day: dt.date, minutes: int) -> dt.datetime:
-    # China has had no daylight-saving time since 1991, so adding minutes to midnight is exact.
-    return dt.datetime.combine(day, dt.time(), tzinfo=CHINA_TZ) + dt.timedelta(minutes=minutes)
+    return china_time.at(day) + dt.timedelta(minutes=minutes)  # exact: no DST in China
 
 
 def _closing_time(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot import china_time
 from bot.db.sites import Site
-from bot.sites.calendar import china_now
 from bot.sites.hours import HolidayPolicy
 from bot.sites.opening import OpeningState, opening_state
 from bot.sites.registry import weekly_hours
@@ -16,4 +16,4 @@ def site_status(site: Site, *, at: dt.datetime | None = None) -> OpeningState | 
     hours = weekly_hours(site)
     if hours is None:
         return None
-    return opening_state(hours, HolidayPolicy(site.holiday), at or china_now())
+    return opening_state(hours, HolidayPolicy(site.holiday), at or china_time.now())

@@ -42,6 +42,14 @@ class InvalidReport(TicketError):
     default_message = "the report is incomplete or invalid"
 
 
+class ReportNeedsLocation(InvalidReport):
+    default_message = "a report needs a location: a point, an address or a site"
+
+
+class InvalidReportLocation(InvalidReport):
+    default_message = "the report's coordinates are incomplete or out of range"
+
+
 class InvalidPhone(InvalidReport):
     default_message = "not a valid phone number"
 

@@ -15,7 +15,7 @@ from bot.db.sites import Site
 from bot.db.tickets import Severity, Ticket, TicketStatus
 from bot.sites.coords import valid_point
 from bot.tickets.deadlines import compute_deadlines
-from bot.tickets.errors import InvalidReport
+from bot.tickets.errors import InvalidReport, InvalidReportLocation, ReportNeedsLocation
 from bot.tickets.lifecycle import Actor, record_event
 from bot.tickets.phones import normalize_phone
 from bot.tickets.routing import route_report
@@ -41,6 +41,9 @@ class NewReport:
     phone: str | None = None
     message_id: str | None = None  # the incoming message's id: repeats file nothing new
     severity: Severity | None = None  # None: proposed from category and description
+    # The point is the middle of a place named in the address (a community, a 小区), not
+    # where the problem is: the grid worker confirms the spot.
+    approximate_point: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,14 +105,18 @@ def file_report(*, session: Session, report: NewReport, now: datetime | None = N
         with session.begin_nested():
             session.add(ticket)
             session.flush()
-            details = {"route_distance_m": round(route.distance_m)} if route.distance_m else None
+            details: dict[str, object] = {}
+            if route.distance_m:
+                details["route_distance_m"] = round(route.distance_m)
+            if report.approximate_point:
+                details["point"] = "approximate"
             record_event(
                 session=session,
                 ticket=ticket,
                 actor=Actor.resident(report.channel, report.user_id),
                 now=now,
                 kind="created",
-                details=details,
+                details=details or None,
             )
             session.flush()
     except IntegrityError:
@@ -137,11 +144,11 @@ def _check(report: NewReport) -> None:
         raise InvalidReport("a report needs a problem category")
     has_point = report.lat is not None and report.lon is not None
     if (report.lat is None) != (report.lon is None):
-        raise InvalidReport("give both latitude and longitude, or neither")
+        raise InvalidReportLocation("give both latitude and longitude, or neither")
     if has_point and not _valid_point(report.lat, report.lon):
-        raise InvalidReport("latitude/longitude out of range")
+        raise InvalidReportLocation("latitude/longitude out of range")
     if not (has_point or (report.address or "").strip() or report.place_site_id):
-        raise InvalidReport("a report needs a location: a point, an address or a site")
+        raise ReportNeedsLocation()
 
 
 def _valid_point(lat: float | None, lon: float | None) -> bool:

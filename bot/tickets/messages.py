@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot import china_time
 from bot.db.tickets import Severity, Ticket, TicketStatus
 from bot.notifications.sender import Button
-from bot.tickets.deadlines import to_local
 
 STATUS_LABELS = {
     TicketStatus.ACCEPTED: "已受理",
@@ -43,7 +43,7 @@ def _clause(note: str | None) -> str | None:
 
 
 def format_time(moment: datetime) -> str:
-    local = to_local(moment)
+    local = china_time.to_china(moment)
     return f"{local.month}月{local.day}日 {local:%H:%M}"
 
 
@@ -54,6 +54,14 @@ def target_text(ticket: Ticket) -> str:
 def assignee_text(ticket: Ticket) -> str:
     parts = [p for p in (ticket.community, ticket.grid, ticket.department) if p]
     return "".join(parts) or "社区工作人员"
+
+
+def receipt_assignee(ticket: Ticket) -> str:
+    """Who the receipt says has the ticket: "和顺社区第一网格的网格员"."""
+    where = "".join(p for p in (ticket.community, ticket.grid) if p)
+    if ticket.grid:
+        return f"{where}的网格员"
+    return f"{where}工作人员" if where else "社区工作人员"
 
 
 def dispatched(ticket: Ticket) -> str:

@@ -8,12 +8,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
+from bot.body_limit import BodyLimit
 from bot.config import Settings
 from bot.db.session import make_engine, make_session_factory
 from bot.vocabulary import load_vocabulary
 from bot.web import open311
-from bot.web.errors import install_error_handlers
-from bot.web.limits import BodyLimit
+from bot.web.errors import install_error_handlers, too_large
 from bot.web.open311_guard import Open311Limits
 
 
@@ -42,7 +42,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         redoc_url="/redoc" if docs else None,
         openapi_url="/openapi.json" if docs else None,
     )
-    app.add_middleware(BodyLimit)
+    app.add_middleware(BodyLimit, refusal=too_large)
     app.state.settings = settings
     app.state.open311_limits = Open311Limits.from_settings(settings)
     app.state.engine = db_engine

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from bot.body_limit import plain_refusal
 from bot.tickets.errors import (
     IllegalTransition,
     InvalidReport,
@@ -17,6 +20,14 @@ from bot.tickets.errors import (
 )
 
 OPEN311_PREFIX = "/open311/"
+
+
+def too_large(path: str, max_bytes: int) -> tuple[bytes, bytes]:
+    """The 413 of the body limit: in the Open311 error format under its prefix."""
+    if not path.startswith(OPEN311_PREFIX):
+        return plain_refusal(path, max_bytes)
+    description = f"the request body is larger than {max_bytes // 1024} KiB"
+    return json.dumps([{"code": 413, "description": description}]).encode(), b"application/json"
 
 
 class Open311Error(Exception):

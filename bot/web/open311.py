@@ -19,10 +19,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import china_time
 from bot.db.columns import utcnow
 from bot.db.tickets import TicketStatus
 from bot.sites.coords import valid_point
-from bot.tickets.deadlines import LOCAL_TZ
 from bot.tickets.errors import InvalidTicketNumber
 from bot.tickets.filing import NewReport, file_report
 from bot.tickets.numbers import parse_number
@@ -174,7 +174,7 @@ def _file_request(
 def _request_key(client: str, fields: dict[str, str], header: str | None) -> str:
     if header and header.strip():
         return f"{client}:key:{header.strip()}"[:128]
-    day = utcnow().astimezone(LOCAL_TZ).date().isoformat()
+    day = china_time.today().isoformat()
     canonical = json.dumps(
         [client, day, *[fields.get(name, "").strip() for name in _FINGERPRINT_FIELDS]],
         ensure_ascii=False,
@@ -225,4 +225,4 @@ def _date(raw: str | None, name: str) -> datetime | None:
     except ValueError as exc:
         raise Open311Error(400, f"{name} must be an ISO 8601 date-time") from exc
     # A date-time without an offset is read as local time (Asia/Shanghai).
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=LOCAL_TZ)
+    return parsed if parsed.tzinfo else china_time.to_china(parsed)

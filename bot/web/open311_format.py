@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot import china_time
 from bot.db.tickets import Ticket
 from bot.privacy import mask_address, mask_phones_in_text
 from bot.tickets.categories import Category, category, category_by_code
-from bot.tickets.deadlines import to_local
 from bot.tickets.messages import SEVERITY_LABELS, STATUS_LABELS, assignee_text, target_text
 from bot.vocabulary import Vocabulary
 
@@ -26,7 +26,7 @@ _SEVERITY_NOTICE = {
 
 def iso(moment: datetime | None) -> str | None:
     """ISO 8601 with the +08:00 offset, as the spec asks (timezone always included)."""
-    return to_local(moment).isoformat(timespec="seconds") if moment else None
+    return china_time.to_china(moment).isoformat(timespec="seconds") if moment else None
 
 
 def services(vocabulary: Vocabulary) -> list[dict[str, Any]]:

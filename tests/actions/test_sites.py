@@ -17,14 +17,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actions import hours_replies
 from actions import sites as site_actions
+from bot.china_time import ZONE
 from bot.db.sites import Site
-from bot.sites.calendar import CHINA_TZ
 from bot.sites.hours_questions import HoursAnswer, Reply
 from bot.sites.registry import upsert_sites
 from tests.helpers.trackers import make_tracker
 from tests.sites.factories import NANLING, make_record
 
-WEDNESDAY_19H = dt.datetime(2026, 12, 2, 19, 0, tzinfo=CHINA_TZ)
+WEDNESDAY_19H = dt.datetime(2026, 12, 2, 19, 0, tzinfo=ZONE)
 HERE = {"latitude": NANLING[0], "longitude": NANLING[1]}
 
 

@@ -42,6 +42,7 @@ def test_relay_erases_once_and_answers_locally(db_engine: Engine) -> None:
         engine=engine,
         session_factory=make_session_factory(db_engine),
         limiter=RateLimiter(limit=20, window_s=60),
+        sink=None,
         eraser=lambda sender: erased.append(sender) or 7,
     )
 

@@ -15,9 +15,9 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session, selectinload
 
 from actions import site_phrases
+from bot import china_time
 from bot.db.sites import Site
 from bot.engine.processes import StackConfig
-from bot.sites.calendar import china_now
 
 pytestmark = pytest.mark.engine
 
@@ -221,7 +221,7 @@ def named_context(http: httpx.Client, name: str) -> str:
 
 
 def next_day_label(weekday: int) -> str:
-    today = china_now().date()
+    today = china_time.today()
     day = today + dt.timedelta(days=(weekday - today.weekday()) % 7)
     return site_phrases.day_label(day, today)
 

@@ -6,14 +6,14 @@ from datetime import datetime
 
 import pytest
 
+from bot import china_time
 from bot.handoff.staff_hours import parse_staff_hours
-from bot.sites.calendar import CHINA_TZ
 
 HOURS = parse_staff_hours("周一至周五 08:30-12:00,13:30-17:30")
 
 
 def local(*args: int) -> datetime:
-    return datetime(*args, tzinfo=CHINA_TZ)  # type: ignore[misc]
+    return datetime(*args, tzinfo=china_time.ZONE)  # type: ignore[misc]
 
 
 @pytest.mark.parametrize(

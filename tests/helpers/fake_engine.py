@@ -6,6 +6,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.channels.contracts import Engine
 from bot.engine.client import BotMessage, Button
 from bot.errors import EngineUnavailable
 
@@ -31,6 +32,19 @@ class FakeEngine:
         if text in self.replies:
             return self.replies[text]
         return [BotMessage(f"回声：{text}")]
+
+
+@dataclass
+class SwitchableEngine:
+    """Forwards to `target`, which a test replaces to bring the engine back (the relay is
+    built with its engine and keeps it)."""
+
+    target: Engine
+
+    async def send(
+        self, sender_id: str, text: str, metadata: dict[str, Any] | None = None
+    ) -> list[BotMessage]:
+        return await self.target.send(sender_id, text, metadata)
 
 
 GREETING = [

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.sites.calendar import CHINA_TZ
+from bot.china_time import ZONE
 from bot.sites.holidays import NamedHoliday, holiday_break, holiday_on
 from bot.sites.hours import HolidayPolicy, parse_hours
 from bot.sites.hours_questions import (
@@ -25,7 +25,7 @@ HOURS = parse_hours(OFFICE_HOURS)  # weekdays 08:30-12:00,14:00-21:00; Sat 09-17
 
 
 def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=CHINA_TZ)
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=ZONE)
 
 
 @pytest.mark.parametrize(

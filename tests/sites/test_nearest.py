@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import china_time
 from bot.db.sites import Site
-from bot.sites.calendar import CHINA_TZ
 from bot.sites.cells import cell_key
 from bot.sites.coords import haversine_m
 from bot.sites.hours import HolidayPolicy, parse_hours
@@ -23,8 +23,8 @@ from tests.sites.factories import NANLING, make_record
 
 SERVICES = ("饮水", "代办", "法律援助", "长者食堂", "手机充电")
 HOURS = ("每天 07:00-21:00", "周一至周五 08:30-12:00,14:00-21:00; 周六至周日 休息", "每天 全天")
-MONDAY_10H = dt.datetime(2026, 11, 23, 10, 0, tzinfo=CHINA_TZ)
-SUNDAY_22H = dt.datetime(2026, 11, 22, 22, 0, tzinfo=CHINA_TZ)
+MONDAY_10H = dt.datetime(2026, 11, 23, 10, 0, tzinfo=china_time.ZONE)
+SUNDAY_22H = dt.datetime(2026, 11, 22, 22, 0, tzinfo=china_time.ZONE)
 
 
 @dataclass

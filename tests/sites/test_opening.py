@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.sites.calendar import CHINA_TZ
+from bot import china_time
 from bot.sites.hours import HolidayPolicy, parse_hours
 from bot.sites.opening import OpeningState, intervals_on, opening_state
 
@@ -12,7 +12,7 @@ OFFICE = parse_hours("周一至周五 08:30-12:00,14:00-21:00; 周六 09:00-17:0
 
 
 def at(day: str, time: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(f"{day}T{time}").replace(tzinfo=CHINA_TZ)
+    return dt.datetime.fromisoformat(f"{day}T{time}").replace(tzinfo=china_time.ZONE)
 
 
 def state(when: dt.datetime, policy: HolidayPolicy = HolidayPolicy.CLOSED) -> OpeningState:

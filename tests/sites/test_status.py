@@ -7,8 +7,8 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import china_time
 from bot.db.sites import Site
-from bot.sites.calendar import CHINA_TZ
 from bot.sites.opening import OpeningState
 from bot.sites.registry import upsert_sites
 from bot.sites.status import site_status
@@ -20,7 +20,7 @@ def test_site_status_reads_the_stored_hours_and_holiday_policy(db_session: Sessi
     site = db_session.scalars(select(Site)).one()
     holiday = dt.datetime(2026, 10, 1, 10, 0)  # naive: Shanghai time
     assert site_status(site, at=holiday) == OpeningState(
-        False, opens_at=dt.datetime(2026, 10, 8, 8, 30, tzinfo=CHINA_TZ)
+        False, opens_at=dt.datetime(2026, 10, 8, 8, 30, tzinfo=china_time.ZONE)
     )
 
 

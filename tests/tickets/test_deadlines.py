@@ -6,18 +6,13 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from bot import china_time
 from bot.db.tickets import Severity
-from bot.tickets.deadlines import (
-    LOCAL_TZ,
-    add_duty_time,
-    add_working_days,
-    compute_deadlines,
-    is_working_day,
-)
+from bot.tickets.deadlines import add_duty_time, compute_deadlines
 
 
 def local(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=LOCAL_TZ)
+    return datetime(year, month, day, hour, minute, tzinfo=china_time.ZONE)
 
 
 @pytest.mark.parametrize(
@@ -72,21 +67,13 @@ def test_deadlines_are_returned_in_utc() -> None:
 
 def test_years_without_calendar_data_fall_back_to_weekdays() -> None:
     follow_up = compute_deadlines(Severity.ORDINARY, local(2026, 12, 30, 10, 0)).follow_up_by
-    assert follow_up.astimezone(LOCAL_TZ).date() >= date(2027, 1, 5)
-    assert follow_up.astimezone(LOCAL_TZ).weekday() < 5
-    assert is_working_day(date(2031, 3, 3)) and not is_working_day(date(2031, 3, 2))
+    assert follow_up.astimezone(china_time.ZONE).date() >= date(2027, 1, 5)
+    assert follow_up.astimezone(china_time.ZONE).weekday() < 5
 
 
 def test_naive_report_time_is_refused() -> None:
     with pytest.raises(ValueError, match="aware"):
         compute_deadlines(Severity.URGENT, datetime(2026, 11, 18, 10, 0))
-
-
-def test_working_days_skip_weekend_and_count_from_the_next_day() -> None:
-    assert add_working_days(date(2026, 11, 20), 1) == date(2026, 11, 23)
-    assert add_working_days(date(2026, 11, 18), 1) == date(2026, 11, 19)
-    with pytest.raises(ValueError):
-        add_working_days(date(2026, 11, 18), 0)
 
 
 def test_duty_time_spanning_several_days() -> None:

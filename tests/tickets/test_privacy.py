@@ -21,7 +21,10 @@ from bot.privacy import (
 @pytest.mark.parametrize(
     ("raw", "masked"),
     [("13812345678", "138****5678"), ("+8613812345678", "138****5678"),
-     ("+86 138-1234-5678", "138****5678"), ("", ""), (None, "")],
+     ("+86 138-1234-5678", "138****5678"), ("", ""), (None, ""),
+     # Landlines keep the area code: 0553 (4 digits), 010 and 021 (3 digits).
+     ("+865536123456", "0553-***3456"), ("+861012345678", "010-****5678"),
+     ("+862161234567", "021-****4567")],
 )  # fmt: skip
 def test_mask_phone(raw: str | None, masked: str) -> None:
     assert mask_phone(raw) == masked

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import uvicorn
+from sqlalchemy.orm import Session, sessionmaker
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -20,6 +21,8 @@ from telegram.ext import (
 )
 
 from bot.channels import messages
+from bot.channels.choices import ChoiceMemory
+from bot.channels.contracts import ReplySink
 from bot.channels.relay import ChannelRelay
 from bot.channels.telegram.bridge import COMMAND_PAYLOADS, TelegramBridge
 from bot.channels.telegram.ordering import ChatOrderedProcessor
@@ -33,12 +36,20 @@ logger = logging.getLogger(__name__)
 TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 # Only what the handlers use: Telegram then does not send (and we do not store) the rest.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+# Builds the bridge's relay around its reply sink: the sink needs the Application's bot, so the
+# relay can only be made once the Application exists.
+RelayFactory = Callable[[ReplySink], ChannelRelay]
 
 
 def build_application(
-    settings: Settings, *, relay: ChannelRelay, webhook: bool = False
-) -> TelegramApp:
-    """The Application with every handler; `relay.sink` becomes this bot's replies."""
+    settings: Settings,
+    *,
+    session_factory: sessionmaker[Session],
+    relay_for: RelayFactory,
+    webhook: bool = False,
+) -> tuple[TelegramApp, ChannelRelay]:
+    """The Application with every handler, and the relay made for it (its sink: this bot's
+    replies, which remember the buttons shown in `session_factory`'s database)."""
     if not settings.telegram_bot_token:
         raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
     base = settings.telegram_api_base_url.rstrip("/")
@@ -52,12 +63,13 @@ def build_application(
     if webhook:
         builder = builder.updater(None)  # updates arrive through our own web server
     application: TelegramApp = builder.build()
-    replies = TelegramReplies(application.bot)
-    relay.sink = replies
+    choices = ChoiceMemory(channel="telegram", session_factory=session_factory)
+    replies = TelegramReplies(application.bot, choices)
+    relay = relay_for(replies)
     register_handlers(
         application, TelegramBridge(relay, replies, max_chars=settings.max_message_chars)
     )
-    return application
+    return application, relay
 
 
 def register_handlers(application: TelegramApp, bridge: TelegramBridge) -> None:
@@ -85,10 +97,17 @@ async def _publish_commands(application: TelegramApp) -> None:
 
 
 async def run_bridge(
-    settings: Settings, *, relay: ChannelRelay, stop: asyncio.Event, webhook: bool
+    settings: Settings,
+    *,
+    session_factory: sessionmaker[Session],
+    relay_for: RelayFactory,
+    stop: asyncio.Event,
+    webhook: bool,
 ) -> None:
     """Run until `stop` is set: the Application (polling or webhook) and the retry loop."""
-    application = build_application(settings, relay=relay, webhook=webhook)
+    application, relay = build_application(
+        settings, session_factory=session_factory, relay_for=relay_for, webhook=webhook
+    )
     retry = asyncio.create_task(
         relay.run_retry_loop(stop=stop, interval_s=settings.inbound_retry_s)
     )

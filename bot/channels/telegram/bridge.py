@@ -72,7 +72,9 @@ class TelegramBridge:
         if checked.text is None:
             await self._local(update, checked.reply or messages.EMPTY_MESSAGE)
             return
-        await self._relay_text(update, checked.text)
+        chat_id = str(update.effective_chat.id) if update.effective_chat else ""
+        # A typed "2" means the second button just shown, as a tap would.
+        await self._relay_text(update, await self._replies.resolve_typed(chat_id, checked.text))
 
     async def on_location(self, update: Update, context: Context) -> None:
         message = update.effective_message

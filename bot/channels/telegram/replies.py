@@ -7,18 +7,28 @@ from collections.abc import Sequence
 
 from telegram import Bot
 
+from bot.channels.choices import ChoiceMemory
 from bot.channels.telegram.keyboards import inline_keyboard, render
 from bot.engine.client import BotMessage
 from bot.notifications.sender import Button
 
 
 class TelegramReplies:
-    """Shows an engine reply in a chat; used by the handlers and by the inbound retry loop."""
+    """Shows an engine reply in a chat; used by the handlers and by the inbound retry loop.
 
-    def __init__(self, bot: Bot) -> None:
+    With `choices`, the buttons shown are remembered, so that a number the resident types
+    instead of tapping means that button (`resolve_typed`)."""
+
+    def __init__(self, bot: Bot, choices: ChoiceMemory | None = None) -> None:
         self._bot = bot
+        self._choices = choices
+
+    async def resolve_typed(self, user_id: str, text: str) -> str:
+        return await self._choices.resolve(user_id, text) if self._choices else text
 
     async def deliver(self, user_id: str, reply: Sequence[BotMessage]) -> None:
+        if self._choices is not None:
+            await self._choices.remember(user_id, reply)
         chat_id = int(user_id)
         for item in render(reply):
             if item.photo:

@@ -16,7 +16,7 @@ from starlette.routing import Route
 from telegram import Update
 from telegram.ext import Application
 
-from bot.web.limits import BodyLimit
+from bot.body_limit import BodyLimit
 
 logger = logging.getLogger(__name__)
 

@@ -1,10 +1,9 @@
-"""WeChat's callback signatures and the AES message encryption of safe mode (安全模式)."""
+"""The AES message encryption of WeChat's safe mode (安全模式); signatures: `signature.py`."""
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import hmac
 import os
 import struct
@@ -14,36 +13,21 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 BLOCK = 32  # WeChat pads to 32 bytes (PKCS#7 style), not to AES's 16
 
 
-class SignatureError(ValueError):
-    """The request is not signed with our token (or is too old); answered with 403."""
-
-
 class CryptoError(ValueError):
     """An encrypted body that does not decrypt to a message for our AppID."""
-
-
-def signature(token: str, *parts: str) -> str:
-    """sha1 of the sorted, concatenated token/timestamp/nonce (+ Encrypt in safe mode)."""
-    return hashlib.sha1("".join(sorted((token, *parts))).encode()).hexdigest()
-
-
-def check_signature(token: str, given: str | None, *parts: str) -> None:
-    if not given or not hmac.compare_digest(given.lower(), signature(token, *parts)):
-        raise SignatureError("bad or missing signature")
 
 
 class MessageCrypto:
     """AES-256-CBC with key = base64(EncodingAESKey + "="), IV = key[:16]; the plaintext is
     16 random bytes, the XML length (4 bytes, big-endian), the XML and the AppID."""
 
-    def __init__(self, *, token: str, encoding_aes_key: str, app_id: str) -> None:
+    def __init__(self, *, encoding_aes_key: str, app_id: str) -> None:
         if len(encoding_aes_key) != 43:
             raise ValueError("WECHAT_AES_KEY (EncodingAESKey) must be 43 characters")
         try:
             self._key = base64.b64decode(encoding_aes_key + "=", validate=True)
         except binascii.Error as exc:
             raise ValueError("WECHAT_AES_KEY is not valid base64") from exc
-        self._token = token
         self._app_id = app_id.encode()
 
     def encrypt(self, xml: str, *, random_prefix: bytes | None = None) -> str:
@@ -76,9 +60,6 @@ class MessageCrypto:
             return xml.decode()
         except UnicodeDecodeError as exc:
             raise CryptoError("the message is not UTF-8") from exc
-
-    def sign(self, timestamp: str, nonce: str, encrypted: str) -> str:
-        return signature(self._token, timestamp, nonce, encrypted)
 
     def _cipher(self) -> Cipher[modes.CBC]:
         return Cipher(algorithms.AES(self._key), modes.CBC(self._key[:16]))

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.contracts import Engine as EngineLike
+from bot.channels.contracts import ReplySink
 from bot.channels.relay import ChannelRelay, make_relay
 from bot.channels.telegram.app import run_bridge
 from bot.config import Settings
@@ -23,7 +24,6 @@ from tests.helpers.loopback import serving
 @dataclass
 class Bridge:
     api: FakeBotApi
-    relay: ChannelRelay
     settings: Settings
 
 
@@ -56,12 +56,25 @@ async def running(
     api = api or FakeBotApi()
     async with serving(api.app()) as url:
         configured = bridge_settings(settings, url, **extra)
-        relay = make_relay(configured, channel="telegram", engine=engine, session_factory=factory)
+
+        def relay_for(sink: ReplySink) -> ChannelRelay:
+            return make_relay(
+                configured, channel="telegram", engine=engine, session_factory=factory, sink=sink
+            )
+
         stop = asyncio.Event()
-        task = asyncio.create_task(run_bridge(configured, relay=relay, stop=stop, webhook=False))
+        task = asyncio.create_task(
+            run_bridge(
+                configured,
+                session_factory=factory,
+                relay_for=relay_for,
+                stop=stop,
+                webhook=False,
+            )
+        )
         await api.wait_for("deleteWebhook", 1)  # start_polling drops any webhook first
         try:
-            yield Bridge(api, relay, configured)
+            yield Bridge(api, configured)
         finally:
             stop.set()
             await asyncio.wait_for(task, 20)

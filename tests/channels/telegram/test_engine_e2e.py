@@ -16,6 +16,7 @@ from bot.engine.client import EngineClient
 from bot.engine.ports import free_port
 from bot.engine.processes import StackConfig
 from tests.channels.telegram.conftest import running
+from tests.helpers.fake_engine import SwitchableEngine
 
 pytestmark = pytest.mark.engine
 
@@ -49,13 +50,14 @@ def test_engine_down_then_back_then_a_location_finds_sites(
         closed = EngineClient(f"http://127.0.0.1:{free_port()}", engine_stack.token)
         real = EngineClient(engine_stack.engine_url, engine_stack.token, timeout_s=60)
         try:
-            async with running(settings, factory, closed) as bridge:
+            engine = SwitchableEngine(closed)
+            async with running(settings, factory, engine) as bridge:
                 api = bridge.api
                 api.push(api.text(CHAT, "你好"))
                 await api.wait_for("sendMessage", 1, chat_id=CHAT)
                 assert api.texts(CHAT) == [messages.ENGINE_DOWN_QUEUED]
 
-                bridge.relay.engine = real  # the engine is back
+                engine.target = real  # the engine is back
                 [_, greeting] = await api.wait_for("sendMessage", 2, chat_id=CHAT, timeout=60)
                 assert "小助手" in greeting.params["text"]
                 assert greeting.params["reply_markup"]["inline_keyboard"]

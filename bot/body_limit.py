@@ -2,24 +2,33 @@
 
 A pure ASGI middleware: a declared Content-Length over the limit is answered 413 at once; a
 body without one (chunked) is read only up to the limit. What it passes on has been read in
-full, at most `max_bytes`, so no endpoint parses a body of unbounded size.
+full, at most `max_bytes`, so no endpoint parses a body of unbounded size. Shared by the web
+service and the Telegram webhook; what the 413 says is up to each (`refusal`).
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.web.errors import OPEN311_PREFIX
-
 MAX_BODY_BYTES = 64 * 1024  # an Open311 report or a WeChat callback is a few kB
+
+# (request path, the limit in bytes) -> (response body, content type) of the 413 answer.
+Refusal = Callable[[str, int], tuple[bytes, bytes]]
+
+
+def plain_refusal(_path: str, _max_bytes: int) -> tuple[bytes, bytes]:
+    return b"too large", b"text/plain; charset=utf-8"
 
 
 class BodyLimit:
-    def __init__(self, app: ASGIApp, *, max_bytes: int = MAX_BODY_BYTES) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_bytes: int = MAX_BODY_BYTES, refusal: Refusal = plain_refusal
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.refusal = refusal
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -46,13 +55,7 @@ class BodyLimit:
         await self.app(scope, _replay(b"".join(chunks), receive), send)
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
-        limit_kib = self.max_bytes // 1024
-        if str(scope.get("path", "")).startswith(OPEN311_PREFIX):
-            description = f"the request body is larger than {limit_kib} KiB"
-            body = json.dumps([{"code": 413, "description": description}]).encode()
-            content_type = b"application/json"
-        else:
-            body, content_type = b"too large", b"text/plain; charset=utf-8"
+        body, content_type = self.refusal(str(scope.get("path", "")), self.max_bytes)
         headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
         # "close": the rest of an oversized body is not read, so the connection cannot be reused.
         headers.append((b"connection", b"close"))
