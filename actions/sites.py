@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions import context, wording
+from actions import context
 from bot import china_time
 from bot.db.sites import Site
 from bot.sites.coords import valid_point
@@ -19,6 +19,7 @@ from bot.sites.lookup import find_site_by_name
 from bot.sites.nearest import NearbySite, nearest_any
 from bot.sites.registry import weekly_hours
 from bot.sites.status import site_status
+from bot.templates import phrases as wording
 
 Events = list[dict[str, Any]]
 REQUEST_LOCATION = {"request_location": True}  # bridges show a "share location" button
