@@ -16,8 +16,9 @@ from actions.conversation import channel_and_user, latest_text
 from bot.conversations.ids import conversation_id
 from bot.db.columns import utcnow
 from bot.handoff import service
-from bot.handoff.messages import back_at
 from bot.handoff.staff_hours import staff_hours_of
+from bot.templates import phrases
+from bot.templates.notifications import back_at
 
 Events = list[dict[str, Any]]
 logger = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ class ActionHumanHandoff(Action):
         back = hours.next_open(now)
         dispatcher.utter_message(
             response="utter_handoff_after_hours",
-            back_at=back_at(back) if back else "下一个工作日",
+            back_at=back_at(back) if back else phrases.NEXT_WORKDAY,
         )
         return []
 
@@ -124,5 +125,5 @@ def _question(tracker: Tracker) -> str | None:
     ]
     current = latest_text(tracker)
     if len(texts) >= 2 and len(current) <= 8:
-        return f"{texts[-2]}（随后：{current}）"[:500]
+        return phrases.question_with_follow_up(texts[-2], current)[:500]
     return current[:500] or None

@@ -19,6 +19,7 @@ from actions.conversation import latest_entity, latest_text
 from bot.privacy import mask_phone
 from bot.sites.coords import valid_point
 from bot.sites.gazetteer import place_in_text
+from bot.templates import phrases
 from bot.tickets import report_answers as answers
 from bot.tickets.errors import InvalidPhone
 from bot.tickets.phones import normalize_phone
@@ -28,7 +29,7 @@ from bot.vocabulary import Vocabulary
 Events = list[dict[str, Any]]
 Slots = dict[str, Any]
 SHARED_LOCATION = "__shared_location__"
-SHARED_LABEL = "已发送的定位"  # what the summary shows for a shared point (not an address)
+SHARED_LABEL = phrases.SHARED_POINT  # a shared point has no address
 CANCELLED = "__cancelled__"
 OTHER_CATEGORY = "其他"
 REPORT_SLOTS = ("problem_type", "report_description", "report_location", "report_phone")
@@ -43,9 +44,6 @@ DERIVED_SLOTS = (
 MIN_DESCRIPTION = 4
 MAX_DESCRIPTION = 2000
 MAX_LOCATION = 200
-# Messages that only say "I want to report something" describe nothing yet.
-GENERIC_OPENERS = ("我要投诉", "我要反映", "反映问题", "我要举报", "投诉", "举报", "反映个问题")
-_LEADING_PLACE_WORDS = ("应该是在", "应该在", "是在", "就在", "在")
 
 
 def is_cancel(text: str, vocabulary: Vocabulary) -> bool:
@@ -59,24 +57,17 @@ def cancel_everything() -> Slots:
     return {**dict.fromkeys(REPORT_SLOTS, CANCELLED), "report_confirmed": "no"}
 
 
-def describes_something(text: str) -> bool:
+def describes_something(text: str, vocabulary: Vocabulary) -> bool:
+    """More than "I want to report something" (vocabulary `replies.opener`)."""
     stripped = text.strip("，。！？!?. ")
-    return len(stripped) >= 8 and stripped not in GENERIC_OPENERS
-
-
-def place_text(text: str) -> str:
-    text = text.strip("，。！？、,.!? ")
-    for word in _LEADING_PLACE_WORDS:
-        if text.startswith(word) and len(text) > len(word) + 1:
-            return text[len(word) :]
-    return text
+    return len(stripped) >= 8 and vocabulary.reply_kind(stripped) != "opener"
 
 
 def located(text: str) -> Slots:
     """A typed place as the ticket's address. When the registry knows a name inside it the
     ticket gets that name's point, marked as approximate; otherwise the address alone, which
     the grid worker resolves. Either way the place is accepted: never asked for again."""
-    address = place_text(text)[:MAX_LOCATION]
+    address = answers.place_text(text)[:MAX_LOCATION]
     with context.transaction() as session:
         known = place_in_text(session=session, text=address)
     if known is None:
@@ -85,14 +76,14 @@ def located(text: str) -> Slots:
             "report_lat": None,
             "report_lon": None,
             "report_point_approximate": None,
-            "report_location_display": f"{address}（网格员会与您核实具体位置）",
+            "report_location_display": phrases.place_shown(address, None),
         }
     return {
         "report_location": address,
         "report_lat": known.lat,
         "report_lon": known.lon,
         "report_point_approximate": True,
-        "report_location_display": f"{address}（按“{known.name}”大致定位）",
+        "report_location_display": phrases.place_shown(address, known.name),
     }
 
 
@@ -120,7 +111,7 @@ class ActionStartReport(Action):
                 response="utter_emergency", hotlines="、".join(emergency.hotlines)
             )
         slots: Slots = dict.fromkeys((*REPORT_SLOTS, "report_confirmed", *DERIVED_SLOTS))
-        if describes_something(text):
+        if describes_something(text, vocabulary):
             slots["report_description"] = text[:MAX_DESCRIPTION]
             # A described problem needs no category question: the summary shows 其他 and the
             # resident can still change it.
@@ -184,7 +175,9 @@ class ValidateReportForm(FormValidationAction):
             if slots["problem_type"] is None:
                 dispatcher.utter_message(response="utter_problem_type_unknown")
                 return slots
-            if vocabulary.canonical_problem_type(value) is None and describes_something(value):
+            if vocabulary.canonical_problem_type(value) is None and describes_something(
+                value, vocabulary
+            ):
                 slots["report_description"] = value[:MAX_DESCRIPTION]
         else:
             slots = {"report_description": value[:MAX_DESCRIPTION]}
@@ -241,7 +234,7 @@ class ValidateReportForm(FormValidationAction):
             }
         if is_cancel(text, vocabulary):
             return cancel_everything()
-        if len(place_text(text)) < 2 or answers.is_not_a_value(text, vocabulary):
+        if len(answers.place_text(text)) < 2 or answers.is_not_a_value(text, vocabulary):
             dispatcher.utter_message(response="utter_location_too_short")
             return {"report_location": None}
         return located(text)
@@ -252,7 +245,7 @@ class ValidateReportForm(FormValidationAction):
         vocabulary = context.vocabulary()
         text = str(value or "").strip()
         if text == "none" or vocabulary.reply_kind(text) == "decline":
-            return {"report_phone": "none", "report_phone_display": "不留"}
+            return {"report_phone": "none", "report_phone_display": phrases.PHONE_NOT_GIVEN}
         if is_cancel(text, vocabulary):
             return cancel_everything()
         try:

@@ -10,8 +10,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions import context, site_phrases, wording
-from actions.hours_replies import hours_reply
+from actions import context
+from actions.hours_replies import say_hours_answer
 from bot import china_time
 from bot.db.sites import Site
 from bot.sites.coords import valid_point
@@ -22,6 +22,8 @@ from bot.sites.lookup import find_site_by_name, named_site
 from bot.sites.nearest import NearbySite, nearest_any, nearest_offering
 from bot.sites.registry import weekly_hours
 from bot.sites.status import site_status
+from bot.templates import phrases as wording
+from bot.templates import site_phrases
 
 Events = list[dict[str, Any]]
 REQUEST_LOCATION = {"request_location": True}  # bridges show a "share location" button
@@ -206,10 +208,8 @@ class ActionOpeningHours(Action):
                 if answer.reply in (Reply.WEEKLY, Reply.UNKNOWN):
                     weekly_hours_reply(dispatcher, site, now)
                     continue
-                phone = site.phone or "暂无"
-                response, values = hours_reply(answer, name=site.name, phone=phone,
-                                               today=now.date())  # fmt: skip
-                dispatcher.utter_message(response=response, **values)
+                say_hours_answer(dispatcher, answer, name=site.name,
+                                 phone=site.phone or "暂无", today=now.date())  # fmt: skip
             return [SlotSet("last_site_id", str(site.id))]
 
 

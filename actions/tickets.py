@@ -8,16 +8,17 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import context, wording
+from actions import context
 from actions.conversation import channel_and_user, incoming_message_id, latest_entity, latest_text
 from actions.replies import utter_error
 from actions.report_form import CANCELLED, DERIVED_SLOTS, REPORT_SLOTS, SHARED_LABEL
 from bot import china_time
 from bot.channels.payloads import is_photo_ref
 from bot.sites.coords import valid_point
+from bot.templates import phrases as wording
+from bot.templates.notifications import SEVERITY_LABELS, receipt_assignee, target_text
 from bot.tickets.errors import InvalidRating, TicketError
 from bot.tickets.filing import MAX_PHOTOS, NewReport, file_report
-from bot.tickets.messages import SEVERITY_LABELS, receipt_assignee, target_text
 from bot.tickets.numbers import find_number
 from bot.tickets.queries import get_ticket_for_owner, latest_ticket_for_owner
 from bot.tickets.rating import record_rating

@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels import messages
 from bot.db.columns import utcnow
 from bot.db.inbound import ChannelChoices
 from bot.engine.client import BotMessage
 from bot.notifications.sender import Button
+from bot.templates import bridges as messages
 
 # After a day a bare number is more likely a new question ("3号楼") than an old choice.
 CHOICES_TTL = timedelta(hours=24)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.channels import messages
+from bot.templates import bridges as messages
 
 _FULLWIDTH_ALNUM = {
     code: code - 0xFEE0

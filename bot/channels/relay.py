@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels import inbound_queue, messages
+from bot.channels import inbound_queue
 from bot.channels.contracts import (
     Engine,
     Inbound,
@@ -37,6 +37,7 @@ from bot.db.session import in_transaction
 from bot.engine.client import BotMessage
 from bot.errors import EngineUnavailable
 from bot.privacy import pseudonym
+from bot.templates import bridges as messages
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

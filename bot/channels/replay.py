@@ -16,7 +16,7 @@ from functools import partial
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels import inbound_queue, messages
+from bot.channels import inbound_queue
 from bot.channels.contracts import Engine, RelayTiming, ReplySink
 from bot.channels.keyed_locks import KeyedLocks
 from bot.channels.payloads import sender_id
@@ -27,6 +27,7 @@ from bot.errors import EngineUnavailable
 from bot.notifications import outbox
 from bot.notifications.sender import Button
 from bot.privacy import pseudonym
+from bot.templates import bridges as messages
 
 logger = logging.getLogger(__name__)
 

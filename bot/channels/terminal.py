@@ -7,11 +7,11 @@ import threading
 import uuid
 from collections.abc import Callable
 
-from bot.channels import messages
 from bot.channels.forget import Eraser, is_forget_request
 from bot.channels.input_guard import guard_text
 from bot.engine.client import BotMessage, Button, EngineClient
 from bot.errors import EngineUnavailable
+from bot.templates import bridges as messages
 
 InputFn = Callable[[str], str]
 OutputFn = Callable[[str], None]

@@ -16,9 +16,9 @@ from bot.db.migrate import upgrade_to_head
 from bot.db.session import make_engine, make_session_factory
 from bot.db.tickets import Severity, TicketStatus
 from bot.privacy import mask_phones_in_text
+from bot.templates.notifications import SEVERITY_LABELS, STATUS_LABELS
 from bot.tickets import lifecycle
 from bot.tickets.errors import TicketError
-from bot.tickets.messages import SEVERITY_LABELS, STATUS_LABELS
 from bot.tickets.queries import closure_rate, get_ticket, list_tickets, status_counts
 from bot.tickets.views import view_ticket
 

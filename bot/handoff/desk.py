@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db.columns import utcnow
 from bot.db.handoffs import Handoff
 from bot.errors import EngineUnavailable
-from bot.handoff import messages, service
+from bot.handoff import service
+from bot.templates import notifications as messages
 
 logger = logging.getLogger(__name__)
 

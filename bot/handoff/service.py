@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from bot.db.handoffs import OPEN_STATES, Handoff, HandoffState
 from bot.db.tickets import Severity, Ticket
 from bot.errors import HandoffNotFound, HandoffTaken
-from bot.handoff import messages
 from bot.notifications import outbox
+from bot.templates import notifications as messages
 from bot.tickets.categories import OTHER
 from bot.tickets.filing import NewReport, file_report
 

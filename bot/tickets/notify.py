@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from bot.db.tickets import Ticket, TicketStatus
 from bot.notifications.outbox import enqueue
 from bot.notifications.sender import Button
-from bot.tickets import messages
+from bot.templates import notifications as messages
 
 
 def notify_status(

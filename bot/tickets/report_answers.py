@@ -55,6 +55,8 @@ _PLACE_END = re.compile(
     r"楼顶|楼|层|路|街|巷|道|口|村|镇|区|县|门口|对面|旁边|附近|院|市场|学校|小学|中学|医院|"
     r"站|桥|河|里)$"
 )
+# "在和顺社区3号楼": the place without the words that introduce it.
+_LEADING_PLACE_WORDS = ("应该是在", "应该在", "是在", "就在", "在")
 _ONLY_DIGITS_OR_MARKS = re.compile(r"^[\d\W_]*$")
 
 
@@ -158,3 +160,12 @@ def replace_address_part(address: str, part: str) -> str | None:
                 return pattern.sub(part, address, count=1)
             return None
     return None
+
+
+def place_text(text: str) -> str:
+    """A typed place without the words that introduce it ("应该在…", "在…")."""
+    text = text.strip(_EDGE)
+    for word in _LEADING_PLACE_WORDS:
+        if text.startswith(word) and len(text) > len(word) + 1:
+            return text[len(word) :]
+    return text

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.db.tickets import Ticket
 from bot.privacy import mask_address, mask_phone, mask_phones_in_text
-from bot.tickets.messages import SEVERITY_LABELS, STATUS_LABELS, format_time
+from bot.templates.notifications import SEVERITY_LABELS, STATUS_LABELS, format_time
 
 
 @dataclass(frozen=True)

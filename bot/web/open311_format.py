@@ -12,8 +12,8 @@ from typing import Any
 from bot import china_time
 from bot.db.tickets import Ticket
 from bot.privacy import mask_address, mask_phones_in_text
+from bot.templates.notifications import SEVERITY_LABELS, STATUS_LABELS, assignee_text, target_text
 from bot.tickets.categories import Category, category, category_by_code
-from bot.tickets.messages import SEVERITY_LABELS, STATUS_LABELS, assignee_text, target_text
 from bot.vocabulary import Vocabulary
 
 _SEVERITY_NOTICE = {

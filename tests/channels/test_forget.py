@@ -7,12 +7,12 @@ import asyncio
 import pytest
 from sqlalchemy import Engine
 
-from bot.channels import messages
 from bot.channels.contracts import Inbound, Outcome
 from bot.channels.forget import is_forget_request
 from bot.channels.rate_limit import RateLimiter
 from bot.channels.relay import ChannelRelay
 from bot.db.session import make_session_factory
+from bot.templates import bridges as messages
 from tests.helpers.fake_engine import FakeEngine
 
 

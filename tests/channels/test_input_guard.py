@@ -1,7 +1,7 @@
 import pytest
 
-from bot.channels import messages
 from bot.channels.input_guard import guard_text
+from bot.templates import bridges as messages
 
 
 @pytest.mark.parametrize("raw", ["", "   ", "\n\t", "\u200b", "\x00\x07"])

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from bot.channels import messages
 from bot.channels.contracts import Inbound, Outcome, RelayTiming
 from bot.channels.rate_limit import RateLimiter
 from bot.channels.relay import ChannelRelay
 from bot.db.session import make_session_factory
 from bot.engine.client import BotMessage
 from bot.errors import EngineUnavailable
+from bot.templates import bridges as messages
 from tests.helpers.fake_engine import FakeEngine
 
 

@@ -1,6 +1,6 @@
-from bot.channels import messages
 from bot.channels.terminal import render, resolve_choice
 from bot.engine.client import BotMessage, Button
+from bot.templates import bridges as messages
 
 BUTTONS = [Button("找附近的服务站", "/find_station"), Button("反映问题", "/report_problem")]
 

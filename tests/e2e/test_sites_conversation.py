@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session, selectinload
 
-from actions import site_phrases
 from bot import china_time
 from bot.db.sites import Site
 from bot.engine.processes import StackConfig
+from bot.templates import site_phrases
 
 pytestmark = pytest.mark.engine
 

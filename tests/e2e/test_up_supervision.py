@@ -14,9 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.channels import messages
 from bot.config import Settings
 from bot.engine.ports import free_port
+from bot.templates import bridges as messages
 from tests.channels.wechat.wechat_side import (
     APP_ID,
     APP_SECRET,

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from bot.channels import messages
 from bot.config import Settings
+from bot.templates import bridges as messages
 from tests.channels.wechat.wechat_side import message_xml, reply_fields, signed_query, text_xml
 from tests.hostile.conftest import Web, web_service
 

@@ -20,7 +20,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot.channels import messages
 from bot.channels.choices import ChoiceMemory
 from bot.channels.contracts import ReplySink
 from bot.channels.relay import ChannelRelay
@@ -30,6 +29,7 @@ from bot.channels.telegram.replies import TelegramReplies
 from bot.channels.telegram.webhook import build_webhook_app, webhook_path
 from bot.config import Settings
 from bot.errors import ConfigError
+from bot.templates import bridges as messages
 
 logger = logging.getLogger(__name__)
 

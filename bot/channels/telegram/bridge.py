@@ -8,12 +8,13 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot.channels import messages, payloads
+from bot.channels import payloads
 from bot.channels.contracts import Inbound, RelayResult
 from bot.channels.input_guard import guard_text
 from bot.channels.relay import ChannelRelay
 from bot.channels.telegram.replies import TelegramReplies
 from bot.engine.client import BotMessage
+from bot.templates import bridges as messages
 
 logger = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from telegram import (
     ReplyKeyboardMarkup,
 )
 
-from bot.channels import messages
 from bot.engine.client import BotMessage
 from bot.notifications.sender import Button
+from bot.templates import bridges as messages
 
 logger = logging.getLogger(__name__)
 

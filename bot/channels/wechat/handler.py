@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels import messages, payloads
+from bot.channels import payloads
 from bot.channels.choices import remember_choices, resolve_choice
 from bot.channels.contracts import Inbound, RelayResult
 from bot.channels.input_guard import guard_text
@@ -23,6 +23,7 @@ from bot.engine.client import BotMessage
 from bot.notifications.sender import Button
 from bot.privacy import pseudonym
 from bot.sites.coords import gcj02_to_wgs84, valid_point
+from bot.templates import bridges as messages
 
 logger = logging.getLogger(__name__)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.channels import messages
 from bot.channels.choices import numbered
 from bot.engine.client import BotMessage
 from bot.notifications.sender import Button
+from bot.templates import bridges as messages
 
 
 def as_text(reply: Sequence[BotMessage]) -> tuple[str, list[Button]]:

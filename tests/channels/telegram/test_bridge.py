@@ -8,9 +8,9 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels import messages
 from bot.config import Settings
 from bot.db.inbound import InboundMessage, InboundStatus
+from bot.templates import bridges as messages
 from tests.channels.telegram.conftest import running
 from tests.channels.telegram.fake_bot_api import FakeBotApi
 from tests.helpers.fake_engine import ASK_LOCATION, GREETING, FakeEngine

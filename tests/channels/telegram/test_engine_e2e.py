@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels import messages
 from bot.config import Settings
 from bot.db.sites import Site
 from bot.engine.client import EngineClient
 from bot.engine.ports import free_port
 from bot.engine.processes import StackConfig
+from bot.templates import bridges as messages
 from tests.channels.telegram.conftest import running
 from tests.helpers.fake_engine import SwitchableEngine
 

@@ -8,9 +8,9 @@ import time
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels import messages
 from bot.config import Settings
 from bot.sites.coords import gcj02_to_wgs84
+from bot.templates import bridges as messages
 from tests.channels.wechat.conftest import running
 from tests.channels.wechat.wechat_side import (
     ACCOUNT,

@@ -1,4 +1,5 @@
-"""Short Chinese phrases the site replies are built from (whole replies live in domain.yml)."""
+"""Phrases that fill the Rasa responses' variables: distances, times, opening status, holiday
+rules, a ticket's timeline (the whole replies live in engine/domain/)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from bot.db.tickets import TicketStatus
 from bot.privacy import mask_phones_in_text
 from bot.sites.nearest import NearbySite
 from bot.sites.opening import OpeningState
-from bot.tickets.messages import STATUS_LABELS, format_time
+from bot.templates.notifications import STATUS_LABELS, format_time
 
 _WEEKDAYS = "一二三四五六日"
 
@@ -91,3 +92,23 @@ _EVENT_KINDS = {
     "severity": "调整紧急程度",
     "rated": "已评价",
 }
+
+
+# --- Values the report summary shows ------------------------------------------------------
+SHARED_POINT = "已发送的定位"  # a shared point, which has no address
+PHONE_NOT_GIVEN = "不留"
+NOT_REGISTERED = "暂无登记"
+NO_PHONE = "暂无"
+NEXT_WORKDAY = "下一个工作日"
+
+
+def place_shown(address: str, approximate_by: str | None) -> str:
+    """The place in the summary, saying how it was located."""
+    if approximate_by is None:
+        return f"{address}（网格员会与您核实具体位置）"
+    return f"{address}（按“{approximate_by}”大致定位）"
+
+
+def question_with_follow_up(question: str, follow_up: str) -> str:
+    """What a resident asked, then what they said after asking for a person."""
+    return f"{question}（随后：{follow_up}）"

@@ -1,4 +1,4 @@
-"""Short phrases the site replies are filled with: what sites offer, days, times, hours
+"""Phrases that fill the site responses' variables: what sites offer, days, times, hours
 (whole replies live in engine/domain/sites.yml)."""
 
 from __future__ import annotations
