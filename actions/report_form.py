@@ -101,7 +101,8 @@ class ActionStartReport(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
         vocabulary = context.vocabulary()
-        text = latest_text(tracker)
+        # A button's payload ("/report_problem") says nothing about the problem.
+        text = "" if latest_text(tracker).startswith("/") else latest_text(tracker)
         phrase = latest_entity(tracker, "problem_type")
         category = vocabulary.canonical_problem_type(phrase) if phrase else None
         category = category or vocabulary.problem_type_in(text)

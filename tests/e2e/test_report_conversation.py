@@ -29,7 +29,7 @@ def test_report_with_correction_is_filed_checked_and_notified(
     # Category and description come from the first message: the form asks for the place next.
     first = say(http, who, "楼道里有人拉电线给电瓶车充电，太危险了")
     assert "哪里" in first
-    assert "手机号" in say(http, who, "和顺社区3栋2单元楼道")
+    assert "电话" in say(http, who, "和顺社区3栋2单元楼道")
     answer = http.post("/webhooks/rest/webhook", json={"sender": who, "message": "13812345678"})
     summary = "\n".join(str(m.get("text") or "") for m in answer.json())
     assert "飞线充电" in summary and "138****5678" in summary and "13812345678" not in summary
