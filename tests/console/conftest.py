@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings
 from bot.db.session import make_session_factory
 from bot.db.staff import StaffRole
+from bot.engine.ports import free_port
 from bot.staff.accounts import create_account
 from bot.web.app import create_app
 from tests.tickets.builders import NOW
@@ -21,6 +22,7 @@ from tests.tickets.builders import NOW
 PASSWORD = "correct horse battery"
 GRID_A = "和顺社区第1网格"
 GRID_B = "新华社区第2网格"
+SECRET = "console-secret"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -33,6 +35,21 @@ def csrf_of(html: str) -> str:
 @pytest.fixture
 def factory(db_engine: Engine) -> sessionmaker[Session]:
     return make_session_factory(db_engine)
+
+
+@pytest.fixture
+def console_settings(settings: Settings, db_engine: Engine) -> Settings:
+    """The test database is the app database and the tracker store (as on PostgreSQL in
+    production); no engine listens at RASA_URL, so the desk's engine calls fail cleanly."""
+    url = db_engine.url.render_as_string(hide_password=False)
+    return Settings(
+        JIAMENKOU_HOME=settings.home,
+        DATABASE_URL=url,
+        TRACKER_DATABASE_URL=url,
+        JIAMENKOU_CONVERSATION_ID_SECRET=SECRET,
+        RASA_URL=f"http://127.0.0.1:{free_port()}",
+        RASA_TOKEN="console-test-token",
+    )
 
 
 @pytest.fixture
@@ -53,8 +70,9 @@ def accounts(factory: sessionmaker[Session]) -> dict[str, str]:
 
 
 @pytest.fixture
-def app_client(settings: Settings, db_engine: Engine) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, engine=db_engine), base_url="http://127.0.0.1") as c:
+def app_client(console_settings: Settings, db_engine: Engine) -> Iterator[TestClient]:
+    app = create_app(console_settings, engine=db_engine)
+    with TestClient(app, base_url="http://127.0.0.1") as c:
         yield c
 
 
@@ -62,10 +80,12 @@ Login = Callable[[str], tuple[TestClient, str]]
 
 
 @pytest.fixture
-def login(settings: Settings, db_engine: Engine, accounts: dict[str, str]) -> Iterator[Login]:
+def login(
+    console_settings: Settings, db_engine: Engine, accounts: dict[str, str]
+) -> Iterator[Login]:
     """login(username) -> (a client logged in as them, their CSRF token)."""
     clients: list[TestClient] = []
-    app = create_app(settings, engine=db_engine)
+    app = create_app(console_settings, engine=db_engine)
 
     def do(username: str) -> tuple[TestClient, str]:
         client = TestClient(app, base_url="http://127.0.0.1")

@@ -178,9 +178,7 @@ def test_anonymous_cannot_read_or_change_tickets(
 
 
 @pytest.mark.parametrize("number", ["GD999999", "not-a-number", "GD'--"])
-def test_unknown_or_malformed_ticket_numbers_get_a_polite_page(
-    login: Login, number: str
-) -> None:
+def test_unknown_or_malformed_ticket_numbers_get_a_polite_page(login: Login, number: str) -> None:
     client, _ = login("admin")
     response = client.get(f"/console/tickets/{number}")
     assert response.status_code == 404 and "没有这个工单编号" in response.text
