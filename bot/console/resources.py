@@ -45,6 +45,7 @@ class ConsoleResources:
     templates: Jinja2Templates
     nav: list[NavItem] = field(default_factory=list)
     _tracker_engine: Engine | None = None
+    _tracker_factory: sessionmaker[Session] | None = None
     _record: ConversationRecord | None = None
 
     @property
@@ -62,17 +63,22 @@ class ConsoleResources:
     def add_nav(self, item: NavItem) -> None:
         self.nav.append(item)
 
+    def tracker_factory(self) -> sessionmaker[Session]:
+        """Sessions on the engine's tracker store (the app database when they are one)."""
+        if self._tracker_factory is None:
+            tracker_url = self.settings.effective_tracker_database_url
+            if tracker_url == self.settings.effective_database_url:
+                self._tracker_factory = self.session_factory
+            else:
+                self._tracker_engine = store.make_tracker_engine(tracker_url)
+                self._tracker_factory = make_session_factory(self._tracker_engine)
+        return self._tracker_factory
+
     def record(self) -> ConversationRecord:
         """The conversation record on the app's database and the engine's tracker store."""
         if self._record is None:
-            tracker_url = self.settings.effective_tracker_database_url
-            if tracker_url == self.settings.effective_database_url:
-                tracker = self.session_factory
-            else:
-                self._tracker_engine = store.make_tracker_engine(tracker_url)
-                tracker = make_session_factory(self._tracker_engine)
             self._record = ConversationRecord(
-                tracker_factory=tracker,
+                tracker_factory=self.tracker_factory(),
                 app_factory=self.session_factory,
                 secret=self.settings.conversation_id_secret,
             )
