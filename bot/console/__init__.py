@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.config import Settings
-from bot.console import accounts, auth, conversations, figures, handoffs, tickets
+from bot.console import accounts, auth, conversations, figures, handoffs, sites, tickets
 from bot.console.deps import current_staff
 from bot.console.errors import ConsoleError, LoginRequired, PageNotFound
 from bot.console.resources import PACKAGE_DIR, ConsoleResources, NavItem
@@ -29,7 +29,7 @@ from bot.db.staff import StaffRole
 from bot.nlu.vocabulary import Vocabulary
 
 PREFIX = "/console"
-AREAS = (auth, tickets, handoffs, conversations, figures, accounts)
+AREAS = (auth, tickets, handoffs, conversations, figures, sites, accounts)
 S, T, A = StaffRole.STAFF, StaffRole.TRAINER, StaffRole.ADMIN
 NAV = (
     NavItem("工单", "/console/tickets", frozenset({S, T, A})),
