@@ -16,7 +16,7 @@ def bar_chart(points: Sequence[tuple[str, float]], *, title: str, unit: str = ""
         return Markup(
             f'<svg class="chart" viewBox="0 0 {WIDTH} 60" role="img" aria-label="{safe_title}">'
             f'<text x="{WIDTH // 2}" y="35" text-anchor="middle" fill="#5f6b7a">'
-            f"{safe_title}：这段时间没有数据</text></svg>"
+            f"{safe_title}：暂无数据</text></svg>"
         )
     top = max(v for _, v in points) or 1.0
     inner_w = WIDTH - 2 * PAD

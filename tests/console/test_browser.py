@@ -164,11 +164,11 @@ def test_staff_close_an_overdue_ticket_and_the_resident_is_notified(
     cid = conversation_id(who, secret=e2e_settings.conversation_id_secret)
     playwright_api.expect(page.locator(f'a[href="/console/conversations/{cid}"]')).to_be_visible()
     page.fill("input[name=grid]", grid)
-    page.click("text=转派")
+    page.get_by_role("button", name="转派").click()
     playwright_api.expect(page.locator(".notice")).to_contain_text("工单已转派")
     page.select_option("select[name=to]", "closed")
     page.fill("#status-form textarea[name=note]", "路灯已修好，谢谢您的反映")
-    page.click("text=确定并通知居民")
+    page.get_by_role("button", name="确定并通知居民").click()
     playwright_api.expect(page.locator(".notice")).to_contain_text("已通知反映人")
     playwright_api.expect(page.locator("h1")).to_contain_text("已办结")
     shot(page, "ticket")
@@ -202,7 +202,9 @@ def test_admin_opens_a_low_confidence_conversation(
     cid = conversation_id(who, secret=e2e_settings.conversation_id_secret)
     with open_record(e2e_settings) as record:
         turns = record.show(cid).turns
-    unsure = [t for t in turns if t.confidence is not None and t.confidence < e2e_settings.low_confidence]
+    unsure = [
+        t for t in turns if t.confidence is not None and t.confidence < e2e_settings.low_confidence
+    ]
     fell_back = [t for t in turns if t.intent == "nlu_fallback"]
     assert unsure or fell_back, [(t.user, t.intent, t.confidence) for t in turns]
     page = logged_in(browser, console_url, db.account(StaffRole.ADMIN))
@@ -235,17 +237,17 @@ def test_staff_claim_reply_and_release_a_waiting_handoff(
     playwright_api.expect(row).to_contain_text("等待接入")
     shot(page, "handoffs")
     row.locator("a").first.click()
-    page.click("text=接入")
+    page.get_by_role("button", name="接入（小助手暂停回复）").click()
     playwright_api.expect(page.locator(".notice")).to_contain_text("您已接入")
     page.fill("textarea[name=text]", "您好，我是社区工作人员，请讲。")
-    page.click("text=发送")
+    page.get_by_role("button", name="发送").click()
     playwright_api.expect(page.locator(".notice")).to_contain_text("回复已发出")
 
     # The resident writes while the page is open: it appears without a reload.
     assert say(engine_stack, who, "我想问一下老年卡在哪里办") == ""  # a person holds it
     playwright_api.expect(page.locator("#turns")).to_contain_text("老年卡在哪里办")
     shot(page, "handoff")
-    page.click("text=交回小助手")
+    page.get_by_role("button", name="交回小助手").click()
     playwright_api.expect(page.locator(".notice")).to_contain_text("交回小助手")
 
     with db.factory() as session:
