@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -27,6 +28,7 @@ from bot.staff.errors import WeakPassword
 from bot.staff.passwords import dummy_verify, verify_password
 
 router = APIRouter()
+DAY = timedelta(days=1)
 LOGIN_COOKIE = "jmk_login"  # double-submit token of the login form (no session exists yet)
 HOME = {
     StaffRole.STAFF: "/console/tickets",
@@ -164,6 +166,9 @@ def login(
             address=address,
         )
         audit.record(session=session, actor=name, action="login", now=now, address=address)
+        # Housekeeping on the way in: no table grows without bound.
+        sessions.purge_expired(session=session, now=now)
+        throttle.purge_old(session=session, now=now, keep=max(resources.throttle.window, DAY))
         target = safe_next(next) or HOME[account.role]
     response = RedirectResponse(target, status_code=303)
     set_session_cookie(response, resources, started.token)

@@ -51,6 +51,10 @@ class BodyLimit:
             description = f"the request body is larger than {limit_kib} KiB"
             body = json.dumps([{"code": 413, "description": description}]).encode()
             content_type = b"application/json"
+        elif str(scope.get("path", "")).startswith("/console/"):
+            # A staff member's upload or form: say it in their language, and what to do.
+            text = f"提交的内容超过 {limit_kib} KB，没有处理。较大的站点文件请用 jiamenkou sites import 导入。"
+            body, content_type = text.encode(), b"text/plain; charset=utf-8"
         else:
             body, content_type = b"too large", b"text/plain; charset=utf-8"
         headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]

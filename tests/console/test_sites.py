@@ -119,3 +119,13 @@ def test_unknown_site_and_import_without_csrf(login: Login) -> None:
     assert admin.get("/console/sites/999999").status_code == 404
     response = admin.post("/console/sites/import", files={"file": ("x.csv", b"name\n", "text/csv")})
     assert response.status_code == 403
+
+
+def test_an_oversized_upload_is_refused_in_chinese(login: Login) -> None:
+    admin, csrf = login("admin")
+    response = admin.post(
+        "/console/sites/import",
+        data={"csrf_token": csrf},
+        files={"file": ("big.csv", b"x" * (70 * 1024), "text/csv")},
+    )
+    assert response.status_code == 413 and "jiamenkou sites import" in response.text
