@@ -101,7 +101,8 @@ class ActionStartReport(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
         vocabulary = context.vocabulary()
-        text = latest_text(tracker)
+        # A button's payload ("/report_problem") says nothing about the problem.
+        text = "" if latest_text(tracker).startswith("/") else latest_text(tracker)
         phrase = latest_entity(tracker, "problem_type")
         category = vocabulary.canonical_problem_type(phrase) if phrase else None
         category = category or vocabulary.problem_type_in(text)
@@ -138,6 +139,8 @@ class ValidateReportForm(FormValidationAction):
             field = latest_entity(tracker, "report_field")
             if field in answers.FIELDS:
                 return as_events({field: None, "report_confirmed": None})
+        if requested and is_cancel(latest_text(tracker).strip(), vocabulary):
+            return as_events(cancel_everything())  # at any question, "算了，不报了" ends it
         correction = (
             answers.parse_correction(latest_text(tracker), vocabulary) if requested else None
         )
@@ -195,8 +198,6 @@ class ValidateReportForm(FormValidationAction):
     ) -> Slots:
         vocabulary = context.vocabulary()
         text = str(value or "").strip()
-        if is_cancel(text, vocabulary):
-            return cancel_everything()
         category = vocabulary.canonical_problem_type(text) or vocabulary.problem_type_in(text)
         if category is None or answers.is_not_a_value(text, vocabulary):
             dispatcher.utter_message(response="utter_problem_type_unknown")
@@ -208,8 +209,6 @@ class ValidateReportForm(FormValidationAction):
     ) -> Slots:
         vocabulary = context.vocabulary()
         text = str(value or "").strip()
-        if is_cancel(text, vocabulary):
-            return cancel_everything()
         if len(text) < MIN_DESCRIPTION or answers.is_not_a_value(text, vocabulary):
             dispatcher.utter_message(response="utter_description_too_short")
             return {"report_description": None}
@@ -232,8 +231,6 @@ class ValidateReportForm(FormValidationAction):
                 "report_point_approximate": None,
                 "report_location_display": SHARED_LABEL,
             }
-        if is_cancel(text, vocabulary):
-            return cancel_everything()
         if len(answers.place_text(text)) < 2 or answers.is_not_a_value(text, vocabulary):
             dispatcher.utter_message(response="utter_location_too_short")
             return {"report_location": None}
@@ -246,8 +243,6 @@ class ValidateReportForm(FormValidationAction):
         text = str(value or "").strip()
         if text == "none" or vocabulary.reply_kind(text) == "decline":
             return {"report_phone": "none", "report_phone_display": phrases.PHONE_NOT_GIVEN}
-        if is_cancel(text, vocabulary):
-            return cancel_everything()
         try:
             phone = normalize_phone(text) if answers.is_phone(text) else None
         except InvalidPhone:
@@ -268,8 +263,6 @@ class ValidateReportForm(FormValidationAction):
             field = latest_entity(tracker, "report_field")
             if field in answers.FIELDS:
                 return {field: None, "report_confirmed": None}
-        elif is_cancel(text, vocabulary):
-            return {"report_confirmed": "no"}
         elif vocabulary.reply_kind(text) == "acknowledge":
             return {"report_confirmed": "yes"}
         else:

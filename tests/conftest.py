@@ -21,7 +21,7 @@ from bot.vocabulary import load_vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
 
-pytest_plugins = ["tests.helpers.database"]
+pytest_plugins = ["tests.helpers.database", "tests.helpers.rest_chat"]
 
 
 def load_sample_registry(settings: Settings) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.engine.artifacts import write_artifacts
 from bot.engine.environment import engine_env, rasa_executable
 from bot.engine.project import RasaProject
+from bot.engine.validation import explained_warnings_env
 from bot.errors import ModelMissing, TrainingFailed
 from bot.vocabulary import Vocabulary
 
@@ -42,7 +43,8 @@ def train(project: RasaProject, *, force: bool = False) -> tuple[Path, bool]:
         )
     project.models_dir.mkdir(parents=True, exist_ok=True)
     command = [
-        str(rasa), "train",
+        # `rasa train` through our wrapper: it leaves out the warnings the project explains.
+        str(project.engine_bin / "python"), "-m", "jiamenkou_engine.train",
         "--config", str(project.config),
         "--domain", str(project.domain),
         "--data", *(str(d) for d in project.data_dirs if d.is_dir()),
@@ -51,7 +53,10 @@ def train(project: RasaProject, *, force: bool = False) -> tuple[Path, bool]:
     ]  # fmt: skip
     logger.info("training %s (progress follows) …", target.name)
     # Output is not captured: the newcomer sees Rasa's own progress bars.
-    result = subprocess.run(command, cwd=project.root, env=engine_env(project), check=False)
+    # Warnings Rasa cannot know are fine (responses said by actions, payload-only intents)
+    # are silenced one by one, so any other warning stands out.
+    env = engine_env(project, explained_warnings_env(project))
+    result = subprocess.run(command, cwd=project.root, env=env, check=False)
     if result.returncode != 0 or not target.exists():
         raise TrainingFailed(
             f"`rasa train` exited with {result.returncode}; read its messages above, fix the "

@@ -158,3 +158,18 @@ def test_an_undescribed_opener_leaves_the_questions_to_the_form(
 ) -> None:
     slots, _ = run(ActionStartReport(), make_tracker(text="我要反映", intent="report_problem"))
     assert slots["report_description"] is None and slots["problem_type"] is None
+
+
+@pytest.mark.parametrize("payload", ["/report_problem", '/report_problem{"problem_type": "噪音"}'])
+def test_a_menu_button_describes_nothing(factory: sessionmaker[Session], payload: str) -> None:
+    slots, _ = run(ActionStartReport(), make_tracker(text=payload, intent="report_problem"))
+    assert slots["report_description"] is None
+
+
+@pytest.mark.parametrize("slot", ["report_description", "report_location", "report_phone"])
+@pytest.mark.parametrize("text", ["算了，不报了", "取消"])
+def test_cancelling_at_any_question_ends_the_report(
+    factory: sessionmaker[Session], slot: str, text: str
+) -> None:
+    slots, _ = run(ValidateReportForm(), asking(slot, text))
+    assert slots["report_confirmed"] == "no"

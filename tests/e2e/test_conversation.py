@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 
 import httpx
 import pytest
 
 from bot.engine.processes import StackConfig
+from tests.helpers.rest_chat import reply as say
 from tests.helpers.terminal import run_terminal_chat
 
 pytestmark = pytest.mark.engine
@@ -16,21 +16,6 @@ pytestmark = pytest.mark.engine
 
 def sender() -> str:
     return f"test-{uuid.uuid4().hex[:10]}"
-
-
-@pytest.fixture
-def http(engine_stack: StackConfig) -> Iterator[httpx.Client]:
-    # The REST channel answers only holders of the engine token (the bridges).
-    bearer = {"Authorization": f"Bearer {engine_stack.token}"}
-    with httpx.Client(base_url=engine_stack.engine_url, timeout=60, headers=bearer) as client:
-        yield client
-
-
-def say(http: httpx.Client, who: str, text: str) -> list[dict[str, object]]:
-    response = http.post("/webhooks/rest/webhook", json={"sender": who, "message": text})
-    assert response.status_code == 200
-    data: list[dict[str, object]] = response.json()
-    return data
 
 
 def latest_intent(http: httpx.Client, engine: StackConfig, who: str) -> str:

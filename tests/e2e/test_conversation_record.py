@@ -44,7 +44,7 @@ def report_across_a_restart(stack: EngineStack) -> str:
     assert "哪里" in say(url, who, "楼道里有人拉电线给电瓶车充电，太危险了")
     stack.restart_engine()
     # The form carries on where it stopped: the place is taken as the place, then the phone.
-    assert "手机号" in say(url, who, "和顺社区3栋2单元楼道")
+    assert "电话" in say(url, who, "和顺社区3栋2单元楼道")
     summary = say(url, who, PHONE)
     assert "飞线充电" in summary and "和顺社区" in summary
     return who

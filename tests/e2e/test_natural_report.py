@@ -15,10 +15,9 @@ from sqlalchemy.orm import Session
 from bot.db.sites import Site
 from bot.db.tickets import Ticket
 from bot.tickets.numbers import parse_number
-from tests.helpers.rest_chat import http, new_resident, say
+from tests.helpers.rest_chat import new_resident, say
 
 pytestmark = pytest.mark.engine
-__all__ = ["http"]  # the fixture
 
 PHONE_QUESTION = "电话"
 PLACE_QUESTION = "哪里"

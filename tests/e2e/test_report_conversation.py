@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -14,27 +12,10 @@ from bot.cli import main as cli
 from bot.commands.engine import terminal_inbox
 from bot.config import Settings
 from bot.engine.processes import StackConfig
+from tests.helpers.rest_chat import new_resident, say
 from tests.helpers.terminal import run_terminal_chat
 
 pytestmark = pytest.mark.engine
-
-
-@pytest.fixture
-def http(engine_stack: StackConfig) -> Iterator[httpx.Client]:
-    # The REST channel answers only holders of the engine token (the bridges).
-    bearer = {"Authorization": f"Bearer {engine_stack.token}"}
-    with httpx.Client(base_url=engine_stack.engine_url, timeout=60, headers=bearer) as client:
-        yield client
-
-
-def say(http: httpx.Client, who: str, text: str) -> str:
-    response = http.post("/webhooks/rest/webhook", json={"sender": who, "message": text})
-    assert response.status_code == 200
-    return "\n".join(str(m.get("text") or "") for m in response.json())
-
-
-def new_resident() -> str:
-    return f"terminal:{uuid.uuid4().hex[:12]}"
 
 
 def test_report_with_correction_is_filed_checked_and_notified(
@@ -48,7 +29,7 @@ def test_report_with_correction_is_filed_checked_and_notified(
     # Category and description come from the first message: the form asks for the place next.
     first = say(http, who, "楼道里有人拉电线给电瓶车充电，太危险了")
     assert "哪里" in first
-    assert "手机号" in say(http, who, "和顺社区3栋2单元楼道")
+    assert "电话" in say(http, who, "和顺社区3栋2单元楼道")
     answer = http.post("/webhooks/rest/webhook", json={"sender": who, "message": "13812345678"})
     summary = "\n".join(str(m.get("text") or "") for m in answer.json())
     assert "飞线充电" in summary and "138****5678" in summary and "13812345678" not in summary

@@ -127,7 +127,7 @@ def test_a_killed_engine_comes_back_and_the_queued_message_is_answered(tmp_path:
                         lambda: any("engine is back" in line for line in output), 300, output
                     )
                     # The queued answer is pushed: the form goes on to the next question.
-                    await answered("手机号")
+                    await answered("电话")
                     summary = await say("不留")
                     if "请确认" not in summary:
                         await answered("请确认")

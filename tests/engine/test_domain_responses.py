@@ -5,7 +5,6 @@ variables its callers pass."""
 from __future__ import annotations
 
 import ast
-import re
 import string
 from functools import cache
 from pathlib import Path
@@ -14,10 +13,10 @@ from typing import Any
 import pytest
 import yaml
 
+from bot.engine import validation
 from tests.helpers.trackers import engine_domain
 
 ROOT = Path(__file__).resolve().parents[2]
-UTTER = re.compile(r"^utter_[a-z0-9_]+$")
 
 
 @cache
@@ -29,14 +28,7 @@ def action_sources() -> dict[Path, ast.Module]:
 
 
 def uttered_by_actions() -> set[str]:
-    """Response names the custom actions say (any string literal that is a response name)."""
-    names: set[str] = set()
-    for tree in action_sources().values():
-        for node in ast.walk(tree):
-            is_text = isinstance(node, ast.Constant) and isinstance(node.value, str)
-            if is_text and UTTER.match(node.value):
-                names.add(node.value)
-    return names
+    return validation.uttered_by_actions(ROOT / "actions")
 
 
 def keyword_variables() -> set[str]:
@@ -61,9 +53,7 @@ def used_in_dialogue() -> set[str]:
                 action = step.get("action") if isinstance(step, dict) else None
                 if isinstance(action, str) and action.startswith("utter_"):
                     names.add(action)
-    for form in (engine_domain().get("forms") or {}).values():
-        names.update(f"utter_ask_{slot}" for slot in form.get("required_slots") or [])
-    return names
+    return names | validation.asked_by_forms(ROOT / "engine" / "domain")
 
 
 def responses() -> dict[str, list[dict[str, Any]]]:

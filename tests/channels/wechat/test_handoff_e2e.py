@@ -137,7 +137,7 @@ def test_forget_me_deletes_the_record_and_keeps_the_ticket(
         try:
             async with running(e2e_settings, factory, engine, wechat_reply_budget_s=4.5) as cb:
                 assert "哪里" in await say(cb, user, "小区门口的路灯坏了好几天了")
-                assert "手机号" in await say(cb, user, "和顺社区5栋门口")
+                assert "电话" in await say(cb, user, "和顺社区5栋门口")
                 assert "确认" in await say(cb, user, "不留")
                 filed = await say(cb, user, "确认")
                 assert "GD" in filed, filed
