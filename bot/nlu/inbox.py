@@ -96,7 +96,7 @@ def collect_inbox(
         if group is None:
             group = InboxItem(item_id(turn.user), turn.user, 0, turn.at, turn.at)
             items.append(group)
-        elif turn.user != group.text and turn.user not in group.variants:
+        elif normalise(turn.user) not in {normalise(t) for t in [group.text, *group.variants]}:
             group.variants.append(turn.user)
         group.count += 1
         group.last_at = max(group.last_at, turn.at)
