@@ -459,3 +459,17 @@ def open_trainer(settings: Settings) -> Iterator[ModelTrainer]:
         yield ModelTrainer(settings, make_session_factory(engine))
     finally:
         engine.dispose()
+
+
+def promoted_archive(settings: Settings) -> Path | None:
+    """The model a trainer promoted (what `jiamenkou up` serves instead of the one trained for
+    the current data); None while only set-up's model has served."""
+    with open_trainer(settings) as trainer:
+        serving = trainer.serving()
+        if serving is None:
+            return None
+        model = trainer.model(serving)
+        if model.trained_by == "setup" and len(trainer.models()) == 1:
+            return None
+        archive = trainer.archive(model)
+        return archive if archive.exists() else None
