@@ -39,7 +39,8 @@ from bot.errors import EngineUnavailable, ModelNotFound, PromotionRefused, Train
 from bot.nlu.baselines import baseline_predictions
 from bot.nlu.evaluate import predict_all
 from bot.nlu.gate import GatePolicy, gate_reasons
-from bot.nlu.reader import read_nlu_file
+from bot.nlu.metrics import Prediction
+from bot.nlu.reader import Example, read_nlu_file
 from bot.nlu.report import baseline_report, draw_confusion, file_digest, model_report
 from bot.nlu.training_data import load_examples
 from bot.nlu.validate import Finding, project_findings, rasa_findings
@@ -280,7 +281,7 @@ class ModelTrainer:
             ready_timeout_s=self.settings.ready_timeout_s,
         )
         with EngineStack(config) as stack:
-            predicted = asyncio.run(_predict(stack.config.engine_url, config.token, gold))
+            predicted = asyncio.run(predict_heldout(stack.config.engine_url, config.token, gold))
         report = model_report(gold, predicted)
         train = [e.example for e in load_examples(self.snapshot_nlu(model_id))]
         userdict = self.project.userdict_dir
@@ -442,7 +443,8 @@ class ModelTrainer:
         return True
 
 
-async def _predict(base_url: str, token: str, gold: list[Any]) -> list[Any]:
+async def predict_heldout(base_url: str, token: str, gold: list[Example]) -> list[Prediction]:
+    """The engine's /model/parse on every example, as `nlu evaluate` asks it."""
     client = EngineClient(base_url, token, timeout_s=60.0)
     try:
         return await predict_all(client, gold)
