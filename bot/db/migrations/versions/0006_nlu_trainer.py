@@ -1,7 +1,7 @@
 """The trainer loop: annotations of inbox messages, trained models and promotions.
 
 Revision ID: 0006_nlu_trainer
-Revises: 0004_handoffs (0005_staff_console once the console branch is merged)
+Revises: 0005_staff_console
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006_nlu_trainer"
-down_revision: str | None = "0004_handoffs"
+down_revision: str | None = "0005_staff_console"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
