@@ -227,8 +227,13 @@ class ModelTrainer:
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             )  # fmt: skip
             assert proc.stdout is not None
-            self._follow(model_id, proc.stdout, log)
-            code = proc.wait()
+            try:
+                self._follow(model_id, proc.stdout, log)
+                code = proc.wait()
+            finally:
+                if proc.poll() is None:  # interrupted: no orphaned training left running
+                    proc.kill()
+                    proc.wait()
         if code != 0 or not (self.candidates_dir / f"{model_id}.tar.gz").exists():
             raise TrainingFailed(
                 f"`rasa train` exited with {code}; see {self.work_dir(model_id) / 'train.log'}"

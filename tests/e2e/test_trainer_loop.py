@@ -69,6 +69,7 @@ def damage(nlu_dir: Path) -> None:
     path.write_text(text.replace("- intent: thanks\n", "- intent: greet\n"), encoding="utf-8")
 
 
+@pytest.mark.timeout(3600)  # three trainings and four engine starts on 2 cores
 def test_label_train_gate_promote_and_roll_back(tmp_path: Path) -> None:
     home = make_project(tmp_path / "home")
     database = f"sqlite:///{tmp_path / 'app.db'}"
