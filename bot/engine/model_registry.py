@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from bot.db.nlu_trainer import ModelStatus, Promotion, PromotionAction, TrainedModel
 from bot.errors import ModelNotFound
 
+SETUP = "setup"  # who registered the model set-up trained
+
 
 def add_model(
     session: Session,
@@ -61,6 +63,11 @@ def serving_stack(session: Session) -> list[str]:
         elif stack:
             stack.pop()
     return stack
+
+
+def trainers_have_promoted(session: Session) -> bool:
+    """True once a person (not set-up's adoption) promoted or rolled back a model."""
+    return session.scalar(select(Promotion.id).where(Promotion.by != SETUP).limit(1)) is not None
 
 
 def serving_id(session: Session) -> str | None:

@@ -87,6 +87,14 @@ class ModelTrainer:
         with self._factory.begin() as session:
             return registry.serving_id(session)
 
+    def chosen_archive(self) -> Path | None:
+        with self._factory.begin() as session:
+            serving = registry.serving_id(session)
+            if serving is None or not registry.trainers_have_promoted(session):
+                return None
+            archive = self.archive(registry.get_model(session, serving))
+        return archive if archive.exists() else None
+
     def adopt_setup_model(self) -> TrainedModel | None:
         """Before any promotion, the model set-up trained is the serving one: register it (a
         copy, since `jiamenkou train` replaces stale models) so it can be compared and rolled
@@ -105,12 +113,16 @@ class ModelTrainer:
                     model_id=model_id,
                     file=str(target.relative_to(self.settings.home)),
                     fingerprint=self.project.fingerprint(),
-                    trained_by="setup",
+                    trained_by=registry.SETUP,
                     now=utcnow(),
                     status=ModelStatus.READY,
                 )
             registry.record_promotion(
-                session, model_id=model_id, action=PromotionAction.PROMOTE, by="setup", now=utcnow()
+                session,
+                model_id=model_id,
+                action=PromotionAction.PROMOTE,
+                by=registry.SETUP,
+                now=utcnow(),
             )
             return registry.get_model(session, model_id)
 
@@ -469,14 +481,7 @@ def open_trainer(settings: Settings) -> Iterator[ModelTrainer]:
 
 
 def promoted_archive(settings: Settings) -> Path | None:
-    """The model a trainer promoted (what `jiamenkou up` serves instead of the one trained for
-    the current data); None while only set-up's model has served."""
+    """The model trainers chose (what `jiamenkou up` serves instead of the one trained for the
+    current data); None until a person has promoted or rolled back."""
     with open_trainer(settings) as trainer:
-        serving = trainer.serving()
-        if serving is None:
-            return None
-        model = trainer.model(serving)
-        if model.trained_by == "setup" and len(trainer.models()) == 1:
-            return None
-        archive = trainer.archive(model)
-        return archive if archive.exists() else None
+        return trainer.chosen_archive()

@@ -44,3 +44,16 @@ def test_the_serving_model_follows_promotions_and_rollbacks(db_session: Session)
 def test_an_unknown_model_is_named_in_the_error(db_session: Session) -> None:
     with pytest.raises(ModelNotFound, match="'nope'"):
         registry.get_model(db_session, "nope")
+
+
+def test_only_a_persons_promotion_counts_as_trainers_choosing(db_session: Session) -> None:
+    add(db_session, "setup-1")
+    registry.record_promotion(
+        db_session, model_id="setup-1", action=PromotionAction.PROMOTE, by=registry.SETUP, now=NOW
+    )
+    assert not registry.trainers_have_promoted(db_session)
+    add(db_session, "b")
+    registry.record_promotion(
+        db_session, model_id="b", action=PromotionAction.PROMOTE, by="王芳", now=NOW
+    )
+    assert registry.trainers_have_promoted(db_session)
