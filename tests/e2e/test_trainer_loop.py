@@ -55,7 +55,7 @@ def serving_file(url: str) -> str:
 def model_id_of(archive: Path) -> str:
     """The id Rasa writes into each user event's metadata: which model understood it."""
     with tarfile.open(archive) as tar:
-        member = next(m for m in tar.getmembers() if m.name.endswith("metadata.json"))
+        member = next(m for m in tar.getmembers() if m.name.lstrip("/") == "metadata.json")
         handle = tar.extractfile(member)
         assert handle is not None
         return str(json.load(handle)["model_id"])
