@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import sys
 import time
 from typing import Any
 
@@ -110,7 +111,7 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
                 break
             time.sleep(2.0)
     if model.status is ModelStatus.FAILED:
-        print(f"jiamenkou: training failed: {model.error}")
+        print(f"jiamenkou: training failed: {model.error}", file=sys.stderr)
         return 7
     print(
         f"ready: intent macro-F1 {model.intent_macro_f1:.3f}; see `jiamenkou models evaluate {model.id}`"

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import getpass
 import json
+import sys
 from pathlib import Path
 
 from bot.config import Settings
@@ -92,7 +93,7 @@ def cmd_annotate(args: argparse.Namespace, settings: Settings) -> int:
             print(f"dismissed {item.id}: {item.text}")
             return 0
         if not args.intent:
-            print("jiamenkou: give --intent NAME (or --dismiss)")
+            print("jiamenkou: give --intent NAME (or --dismiss)", file=sys.stderr)
             return 2
         added = desk.annotate(args.inbox_id, intent=args.intent, text=args.text, by=by)
     where = added.file.relative_to(settings.home)
