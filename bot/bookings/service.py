@@ -78,6 +78,7 @@ def book(*, session: Session, request: NewBooking, now: dt.datetime) -> Booking:
     )
     if taken.rowcount != 1:  # type: ignore[attr-defined]
         raise SlotFull(f"{start.isoformat()} at {site.name} is fully booked")
+    session.expire(slot)  # the UPDATE ran in the database; reread `booked` when next asked
     defaults = defaults_for(request.service)
     home = defaults is not None and defaults.home
     booking = Booking(
@@ -137,6 +138,7 @@ def cancel(
         .values(booked=BookingSlot.booked - need)
         .execution_options(synchronize_session=False)
     )
+    session.expire(booking.slot)
     before = booking.status
     booking.status = BookingStatus.CANCELLED
     booking.status_note = note
