@@ -20,6 +20,7 @@ from bot.commands import nlu as nlu_commands
 from bot.commands import secrets as secrets_commands
 from bot.commands import serve as serve_commands
 from bot.commands import sites as sites_commands
+from bot.commands import staff as staff_commands
 from bot.commands import telegram as telegram_commands
 from bot.commands import tickets as tickets_commands
 from bot.config import Settings, load_settings
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         conversations_commands,
         handoff_commands,
         secrets_commands,
+        staff_commands,
     ):
         module.register(sub)
     return parser

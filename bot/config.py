@@ -91,6 +91,17 @@ class Settings(BaseSettings):
         default=10.0, alias="JIAMENKOU_HANDOFF_ESCALATE_MINUTES", gt=0
     )
 
+    # Staff console (/console/): how long a login lasts, and the login throttle: this many
+    # failures per account, or 4x as many per client address, within the lockout window lock
+    # further tries out until the window has passed.
+    console_session_hours: float = Field(
+        default=12.0, alias="JIAMENKOU_CONSOLE_SESSION_HOURS", gt=0
+    )
+    console_login_failures: int = Field(default=5, alias="JIAMENKOU_CONSOLE_LOGIN_FAILURES", gt=0)
+    console_lockout_minutes: float = Field(
+        default=15.0, alias="JIAMENKOU_CONSOLE_LOCKOUT_MINUTES", gt=0
+    )
+
     @field_validator("engine_port", "action_port")
     @classmethod
     def _valid_port(cls, value: int) -> int:

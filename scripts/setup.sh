@@ -60,7 +60,30 @@ if [ "$(cat .venv-engine/.jiamenkou-stamp 2>/dev/null)" != "$engine_stamp" ]; th
   echo "$engine_stamp" > .venv-engine/.jiamenkou-stamp
 fi
 
-# 3. This installation's secrets, database, sample data and model.
+# 3. Debian's Chromium and a Chinese font, which the staff console's browser tests drive and
+#    screenshot (never `playwright install`: no browser downloads). Installed only when
+#    missing; needs root or sudo.
+debs=()
+[ -x /usr/bin/chromium ] || debs+=(chromium)
+fc-list :lang=zh 2>/dev/null | grep -q . || [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] ||
+  debs+=(fonts-wqy-microhei)
+if [ "${#debs[@]}" -gt 0 ]; then
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  if command -v apt-get >/dev/null 2>&1; then
+    say "installing ${debs[*]} from Debian (browser tests of the staff console)"
+    apt_install() {
+      $sudo_cmd env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y --no-install-recommends "${debs[@]}" >/dev/null
+    }
+    apt_install || { $sudo_cmd apt-get update -qq && apt_install; } ||
+      echo "setup: could not install ${debs[*]}; the browser tests will fail" >&2
+  else
+    echo "setup: no apt-get; install Chromium at /usr/bin/chromium for the browser tests" >&2
+  fi
+fi
+
+# 4. This installation's secrets, database, sample data and model.
 .venv/bin/jiamenkou secrets init
 say "database and sample registry"
 .venv/bin/jiamenkou db upgrade

@@ -23,6 +23,9 @@ class Filters:
     fallback: bool = False
     handoff: bool = False
     threshold: float = 0.6  # "low confidence" means below this
+    until: datetime | None = None  # messages before this moment only
+    text: str | None = None  # some resident message contains this (case-insensitive)
+    intent: str | None = None  # some resident message was understood as this intent
 
 
 @dataclass
@@ -60,8 +63,15 @@ def summaries(
     """`handoffs` maps conversation id -> the state of its latest handoff (from the app DB)."""
     handoffs = handoffs or {}
     since = filters.since.timestamp() if filters.since else None
+    until = filters.until.timestamp() if filters.until else None
+    wanted_text = (filters.text or "").strip().lower()
     by_sender: dict[str, Summary] = {}
+    hits: set[str] = set()  # senders with a message matching the text and intent filters
     for event in store.user_events(session, since=since):
+        if until is not None and event.timestamp >= until:
+            continue
+        if _event_matches(event, wanted_text, filters.intent):
+            hits.add(event.sender_id)
         summary = by_sender.get(event.sender_id)
         if summary is None:
             cid = conversation_id(event.sender_id, secret=secret)
@@ -85,7 +95,11 @@ def summaries(
             summary.started_at = min(summary.started_at, moment(first))
         if last:
             summary.last_at = max(summary.last_at, moment(last))
-    found = [s for s in by_sender.values() if _matches(s, filters)]
+    found = [
+        s
+        for s in by_sender.values()
+        if _matches(s, filters) and (s.sender_id in hits or not (wanted_text or filters.intent))
+    ]
     return sorted(found, key=lambda s: s.last_at, reverse=True)
 
 
@@ -108,6 +122,15 @@ def _count(summary: Summary, event: store.StoredEvent) -> None:
     value = round(float(confidence), 4)
     if summary.min_confidence is None or value < summary.min_confidence:
         summary.min_confidence = value
+
+
+def _event_matches(event: store.StoredEvent, text: str, intent: str | None) -> bool:
+    if text and text not in str(event.data.get("text") or "").lower():
+        return False
+    if intent:
+        parsed = (event.data.get("parse_data") or {}).get("intent") or {}
+        return bool(parsed.get("name") == intent)
+    return True
 
 
 def _matches(summary: Summary, filters: Filters) -> bool:

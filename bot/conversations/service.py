@@ -3,7 +3,7 @@ export, retention, forgetting. Joins the engine's events with the app's handoff 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -61,6 +61,17 @@ class ConversationRecord:
             states = handoffs.latest_states(app)
         with self._tracker.begin() as session:
             return summaries(session, secret=self._secret, filters=filters, handoffs=states)
+
+    def existing_ids(self, sender_ids: Iterable[str]) -> dict[str, str]:
+        """sender id -> conversation id, for those of `sender_ids` the record holds."""
+        with self._tracker.begin() as session:
+            known = set(store.sender_ids(session))
+        return {s: self.id_of(s) for s in sender_ids if s in known}
+
+    def sender_of(self, cid: str) -> str:
+        """The engine's sender id behind a conversation id (internal: never shown)."""
+        with self._tracker.begin() as session:
+            return self._sender(session, cid)
 
     def show(self, cid: str, *, masked: bool = True) -> Transcript:
         with self._tracker.begin() as session:

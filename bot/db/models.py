@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-from bot.db import api_keys, bookings, handoffs, inbound, outbox, sites, tickets  # noqa: F401
+from bot.db import api_keys, bookings, handoffs, inbound, outbox, sites, staff, tickets  # noqa: F401

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from bot.db.sites import Site
 from bot.db.tickets import Ticket, TicketStatus
 from bot.tickets.errors import TicketNotFound
 from bot.tickets.numbers import parse_number
@@ -99,3 +100,41 @@ def closure_rate(counts: dict[TicketStatus, int]) -> float:
 
 def _owned(channel: str, user_id: str) -> Select[Ticket]:
     return select(Ticket).where(Ticket.channel == channel, Ticket.channel_user_id == user_id)
+
+
+def ticket_queue(
+    *,
+    session: Session,
+    statuses: Sequence[TicketStatus] = OPEN_STATUSES,
+    categories: Sequence[str] = (),
+    severities: Sequence[str] = (),
+    channels: Sequence[str] = (),
+    grids: Sequence[str] | None = None,
+    overdue_at: datetime | None = None,
+    limit: int = 200,
+) -> list[Ticket]:
+    """The staff queue, soonest deadline first. `grids=None` covers every grid, `[]` none;
+    `overdue_at` keeps the tickets whose deadline passed before that moment."""
+    if grids is not None and not grids:
+        return []
+    query = select(Ticket)
+    if statuses:
+        query = query.where(Ticket.status.in_(statuses))
+    if categories:
+        query = query.where(Ticket.category.in_(categories))
+    if severities:
+        query = query.where(Ticket.severity.in_(severities))
+    if channels:
+        query = query.where(Ticket.channel.in_(channels))
+    if grids is not None:
+        query = query.where(Ticket.grid.in_(grids))
+    if overdue_at is not None:
+        query = query.where(Ticket.due_at < overdue_at)
+    return list(session.scalars(query.order_by(Ticket.due_at, Ticket.id).limit(limit)))
+
+
+def known_grids(*, session: Session) -> list[str]:
+    """Every grid a ticket or a site names, for choosing where to transfer a ticket."""
+    names = set(session.scalars(select(Ticket.grid).where(Ticket.grid.is_not(None)).distinct()))
+    names |= set(session.scalars(select(Site.grid).where(Site.grid.is_not(None)).distinct()))
+    return sorted(n for n in names if n)

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from bot.body_limit import BodyLimit
 from bot.config import Settings
+from bot.console import mount_console
 from bot.db.session import make_engine, make_session_factory
 from bot.vocabulary import load_vocabulary
 from bot.web import open311
@@ -28,6 +29,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         try:
             yield
         finally:
+            console.close()
             if owns_engine:
                 db_engine.dispose()
 
@@ -50,6 +52,13 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.vocabulary = load_vocabulary(settings.vocabulary_file)
     install_error_handlers(app)
     app.include_router(open311.router)
+    console = mount_console(
+        app,
+        settings=settings,
+        engine=db_engine,
+        session_factory=app.state.session_factory,
+        vocabulary=app.state.vocabulary,
+    )
     if settings.wechat_token:  # the WeChat bridge answers its callbacks here
         from bot.channels.wechat.router import wechat_router
 

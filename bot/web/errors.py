@@ -20,10 +20,17 @@ from bot.tickets.errors import (
 )
 
 OPEN311_PREFIX = "/open311/"
+CONSOLE_TOO_LARGE = (
+    "提交的内容超过 {limit_kib} KB，没有处理。较大的站点文件请用 jiamenkou sites import 导入。"
+)
 
 
 def too_large(path: str, max_bytes: int) -> tuple[bytes, bytes]:
-    """The 413 of the body limit: in the Open311 error format under its prefix."""
+    """The 413 of the body limit: in the Open311 error format under its prefix, in Chinese
+    with what to do instead for a staff member's console upload."""
+    if path.startswith("/console/"):
+        text = CONSOLE_TOO_LARGE.format(limit_kib=max_bytes // 1024)
+        return text.encode(), b"text/plain; charset=utf-8"
     if not path.startswith(OPEN311_PREFIX):
         return plain_refusal(path, max_bytes)
     description = f"the request body is larger than {max_bytes // 1024} KiB"

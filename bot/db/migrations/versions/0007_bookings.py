@@ -2,7 +2,7 @@
 their history.
 
 Revision ID: 0007_bookings
-Revises: 0004_handoffs (0006_nlu_trainer once the console and trainer branches are merged)
+Revises: 0005_staff_console (0006_nlu_trainer once the trainer branch is merged)
 Create Date: 2026-12-02
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007_bookings"
-down_revision: str | None = "0004_handoffs"
+down_revision: str | None = "0005_staff_console"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""Staff of the console: accounts, passwords, sessions, login throttle, audit, permissions."""
