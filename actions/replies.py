@@ -8,6 +8,14 @@ from __future__ import annotations
 
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.bookings.errors import (
+    BookingNotActive,
+    BookingNotFound,
+    NotBookable,
+    PastTime,
+    SlotFull,
+    SlotUnavailable,
+)
 from bot.errors import JiamenkouError
 from bot.tickets.errors import (
     InvalidRating,
@@ -30,6 +38,12 @@ ERROR_RESPONSES: tuple[tuple[type[JiamenkouError], str], ...] = (
     (ReportNeedsLocation, "utter_report_needs_location"),
     (InvalidReportLocation, "utter_location_invalid"),
     (InvalidReport, "utter_report_failed"),
+    (BookingNotFound, "utter_booking_not_found"),  # also someone else's: never confirm it exists
+    (BookingNotActive, "utter_booking_not_active"),
+    (SlotFull, "utter_booking_slot_taken"),
+    (SlotUnavailable, "utter_booking_slot_gone"),
+    (NotBookable, "utter_booking_not_offered_here"),
+    (PastTime, "utter_booking_past_time"),
 )
 FALLBACK_RESPONSE = "utter_something_went_wrong"
 

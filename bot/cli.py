@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from pydantic import ValidationError
 
 from bot.commands import apikey as apikey_commands
+from bot.commands import bookings as bookings_commands
 from bot.commands import conversations as conversations_commands
 from bot.commands import db as db_commands
 from bot.commands import engine as engine_commands
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         sites_commands,
         serve_commands,
         tickets_commands,
+        bookings_commands,
         apikey_commands,
         telegram_commands,
         conversations_commands,

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import china_time
+from bot.bookings.reminders import send_reminders
 from bot.config import Settings
 from bot.conversations.service import open_record
 from bot.db.migrate import upgrade_to_head
@@ -110,12 +112,20 @@ async def _serve(
             deleted = record.purge(older_than_days=settings.retention_days)
         return f"deleted {deleted} conversation events past retention" if deleted else ""
 
+    def remind() -> str:
+        with session_factory.begin() as session:
+            numbers = send_reminders(session=session, now=china_time.now())
+        return f"reminded bookings {', '.join(numbers)}" if numbers else ""
+
     tasks = [
         asyncio.create_task(
             run_dispatcher(session_factory=session_factory, senders=senders, stop=stop)
         ),
         asyncio.create_task(
             run_periodically("handoff escalation", escalate, stop=stop, interval_s=30.0)
+        ),
+        asyncio.create_task(
+            run_periodically("booking reminders", remind, stop=stop, interval_s=300.0)
         ),
         asyncio.create_task(
             run_periodically("conversation retention", purge, stop=stop, interval_s=6 * 3600.0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.db import (  # noqa: F401
     api_keys,
+    bookings,
     handoffs,
     inbound,
     nlu_trainer,

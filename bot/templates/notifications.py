@@ -137,3 +137,62 @@ def back_at(moment: datetime) -> str:
 def escalation_description(question: str | None) -> str:
     asked = f"居民原话：{question}" if question else "居民未留下具体问题"
     return f"居民申请人工服务，工作人员未能及时接入，请通过原渠道回复或回电。{asked}"
+
+
+# --- Bookings (预约) ---------------------------------------------------------------------
+BOOKING_STATUS_LABELS = {
+    "booked": "已预约",
+    "pending": "待确认",
+    "cancelled": "已取消",
+    "done": "已完成",
+    "no_show": "未到",
+}
+
+
+def day_label(moment: datetime) -> str:
+    """`11月26日（周四）`, the day as residents read it."""
+    local = china_time.to_china(moment)
+    return f"{local.month}月{local.day}日（周{WEEKDAYS[local.weekday()]}）"
+
+
+def slot_label(start: datetime, end: datetime) -> str:
+    """`11月26日（周四）14:00-14:30`."""
+    return f"{day_label(start)}{china_time.to_china(start):%H:%M}-{china_time.to_china(end):%H:%M}"
+
+
+def booking_reminder(
+    *,
+    number: str,
+    service: str,
+    site: str,
+    address: str,
+    start: datetime,
+    end: datetime,
+    bring: str,
+) -> str:
+    return (
+        f"温馨提醒：您明天预约了{service}（预约号 {number}），时间 {slot_label(start, end)}，"
+        f"地点 {site}（{address}）。请带好：{bring}。去不了的话，回复“取消预约”就行。"
+    )
+
+
+def booking_cancelled_by_staff(
+    *, number: str, service: str, site: str, start: datetime, note: str | None, alternatives: str
+) -> str:
+    reason = _clause(note)
+    why = f"，原因：{reason}" if reason else ""
+    offer = (
+        f"还可以预约的时间：{alternatives}。回复“预约{service}”即可重新预约。"
+        if alternatives
+        else f"回复“预约{service}”可以另约时间。"
+    )
+    return (
+        f"抱歉，您在{site}的{service}预约（预约号 {number}，{day_label(start)}"
+        f"{china_time.to_china(start):%H:%M}）已被工作人员取消{why}。{offer}"
+    )
+
+
+def booking_confirmed_by_staff(*, number: str, service: str, start: datetime, end: datetime) -> str:
+    return (
+        f"您的{service}预约（预约号 {number}）已确认，工作人员将于 {slot_label(start, end)} 上门。"
+    )

@@ -1,5 +1,6 @@
-"""The web service's periodic work besides the outbox: unclaimed handoffs become tickets, and
-conversation events past the retention period are deleted."""
+"""The web service's periodic work besides the outbox: unclaimed handoffs become tickets,
+booking reminders go out the evening before, and conversation events past the retention
+period are deleted."""
 
 from __future__ import annotations
 

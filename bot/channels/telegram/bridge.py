@@ -24,8 +24,7 @@ Context = ContextTypes.DEFAULT_TYPE
 # Commands that are shortcuts for an engine intent (the payload is posted as the text).
 COMMAND_PAYLOADS = {
     "mytickets": "/check_ticket",
-    # No booking backend in the bridge: the engine answers (today: "coming soon").
-    "mybookings": "/book_service",
+    "mybookings": "/list_bookings",
     "human": "/human_handoff",
     # Not an engine intent: the relay itself deletes the conversation record.
     "forget": "/forget",

@@ -136,7 +136,7 @@ def test_commands_are_local_or_shortcuts_to_engine_intents(
 
         assert [text for _, text, _ in engine.calls] == [
             "/check_ticket",
-            "/book_service",
+            "/list_bookings",
             "/human_handoff",
         ]
 

@@ -1,0 +1,394 @@
+"""Actions about bookings: starting with what the first message said, the booking form's
+answers, offering real free slots as buttons, booking the one tapped, listing and cancelling
+the resident's own bookings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import Session
+
+from actions import context
+from actions.conversation import channel_and_user, latest_entity, latest_text
+from actions.replies import utter_error
+from actions.report_form import is_cancel
+from bot import china_time
+from bot.bookings import service as bookings
+from bot.bookings.catalogue import bookable_services, defaults_for
+from bot.bookings.dates import Grain, When, parse_when
+from bot.bookings.errors import BookingError, DateNotUnderstood, PastTime, SlotFull
+from bot.bookings.numbers import find_number
+from bot.bookings.places import people_in, site_for
+from bot.bookings.slots import free_slots, offer_for
+from bot.db.bookings import Booking, BookingStatus
+from bot.db.sites import Site
+from bot.sites.coords import valid_point
+from bot.templates.notifications import BOOKING_STATUS_LABELS, day_label, slot_label
+
+Events = list[dict[str, Any]]
+BOOKING_SLOTS = (
+    "booking_service",
+    "booking_place",
+    "booking_site_id",
+    "booking_when",
+    "booking_people",
+)
+SHARED = "__shared_location__"
+CANCELLED = "__cancelled__"
+MAX_LISTED = 5
+
+
+def clear_booking() -> Events:
+    return [SlotSet(slot, None) for slot in BOOKING_SLOTS]
+
+
+def bookable(phrase: str | None) -> str | None:
+    canonical = context.vocabulary().canonical_service(phrase) if phrase else None
+    return canonical if canonical in bookable_services() else None
+
+
+def slot_payload(start: str, site_id: int, service: str) -> str:
+    return (
+        f'/book_slot{{"slot_start": "{start}", "booking_site_id": "{site_id}", '
+        f'"service": "{service}"}}'
+    )
+
+
+def cancel_payload(number: str) -> str:
+    return f'/cancel_booking{{"booking_number": "{number}"}}'
+
+
+def wished_time(tracker: Tracker) -> When | None:
+    text = tracker.get_slot("booking_when")
+    try:
+        return parse_when(str(text), now=china_time.now()) if text else None
+    except DateNotUnderstood:
+        return None
+
+
+class ActionStartBooking(Action):
+    """Takes from the first message what it already says: service, place, time, people."""
+
+    def name(self) -> str:
+        return "action_start_booking"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        text = latest_text(tracker)
+        named = latest_entity(tracker, "service")
+        service = bookable(named)
+        if named and service is None:
+            dispatcher.utter_message(response="utter_booking_service_not_bookable", service=named)
+        when: str | None = None
+        # Entity words are no times, whatever they contain (四点半课堂 is no 16:30).
+        spoken = text
+        for entity in tracker.latest_message.get("entities") or []:
+            spoken = spoken.replace(str(entity.get("value") or ""), " ")
+            spoken = spoken.replace(text[entity.get("start", 0) : entity.get("end", 0)], " ")
+        if not text.startswith("/"):
+            try:
+                when = parse_when(spoken, now=china_time.now()).text
+            except PastTime:
+                dispatcher.utter_message(response="utter_booking_past_time")
+            except DateNotUnderstood:
+                when = None
+        place = latest_entity(tracker, "place") or latest_entity(tracker, "community")
+        return [
+            *clear_booking(),
+            SlotSet("booking_service", service),
+            SlotSet("booking_place", place),
+            SlotSet("booking_when", when),
+            SlotSet("booking_people", people_in(text)),
+        ]
+
+
+class ValidateBookingForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_booking_form"
+
+    def _cancelled(self, tracker: Tracker) -> dict[str, Any] | None:
+        if is_cancel(latest_text(tracker), context.vocabulary()):
+            return {"booking_service": CANCELLED, "booking_place": CANCELLED}
+        return None
+
+    def validate_booking_service(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value == CANCELLED:
+            return {"booking_service": CANCELLED}
+        cancelled = self._cancelled(tracker)
+        if cancelled:
+            return cancelled
+        service = bookable(str(value)) or bookable(latest_entity(tracker, "service"))
+        if service is None:
+            dispatcher.utter_message(response="utter_booking_service_not_bookable", service=value)
+        return {"booking_service": service}
+
+    def validate_booking_place(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        service = tracker.get_slot("booking_service")
+        if value == CANCELLED or service == CANCELLED:
+            return {"booking_place": CANCELLED}
+        cancelled = self._cancelled(tracker)
+        if cancelled:
+            return cancelled
+        if not service:
+            return {"booking_place": value}  # resolved once the service is known
+        with context.transaction() as session:
+            site = self._site(tracker, session, str(service), str(value))
+            if site is None:
+                dispatcher.utter_message(response="utter_booking_place_unknown", place=value)
+                return {"booking_place": None}
+            return {"booking_place": site.name, "booking_site_id": str(site.id)}
+
+    def _site(self, tracker: Tracker, session: Session, service: str, value: str) -> Site | None:
+        point = valid_point(tracker.get_slot("latitude"), tracker.get_slot("longitude"))
+        text = None if value == SHARED else value
+        return site_for(
+            session=session, service=service, now=china_time.now(), text=text, point=point
+        )
+
+
+def offer_choices(
+    dispatcher: CollectingDispatcher,
+    session: Session,
+    site: Site,
+    service: str,
+    wished: When | None,
+    people: int,
+) -> bool:
+    """Say the free slots as buttons; False when there is none to offer."""
+    now = china_time.now()
+    offer = offer_for(session=session, site=site, service=service)
+    choice = free_slots(session=session, offer=offer, wished=wished, now=now, people=people)
+    if not choice.slots:
+        dispatcher.utter_message(response="utter_booking_no_slots", site=site.name, service=service)
+        return False
+    year = (wished.start if wished else choice.slots[0].start).year
+    if not china_time.calendar_known(year):
+        dispatcher.utter_message(response="utter_booking_calendar_unknown", year=year)
+    buttons = [
+        {
+            "title": slot_label(s.start, s.end),
+            "payload": slot_payload(s.start.isoformat(), site.id, service),
+        }
+        for s in choice.slots
+    ]
+    exact = choice.exact or wished is None
+    dispatcher.utter_message(
+        response="utter_booking_slots" if exact else "utter_booking_slots_nearest",
+        site=site.name,
+        address=site.address,
+        service=service,
+        wished=wished.text if wished else "",
+        buttons=buttons,
+    )
+    return True
+
+
+class ActionOfferSlots(Action):
+    def name(self) -> str:
+        return "action_offer_slots"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        service = tracker.get_slot("booking_service")
+        if service == CANCELLED or not service:
+            dispatcher.utter_message(response="utter_booking_stopped")
+            return clear_booking()
+        site_id = tracker.get_slot("booking_site_id")
+        people = int(tracker.get_slot("booking_people") or 1)
+        with context.transaction() as session:
+            site = session.get(Site, int(site_id)) if str(site_id or "").isdigit() else None
+            site = site or site_for(
+                session=session,
+                service=str(service),
+                now=china_time.now(),
+                text=str(tracker.get_slot("booking_place") or ""),
+            )
+            if site is None:
+                dispatcher.utter_message(
+                    response="utter_booking_place_unknown", place=tracker.get_slot("booking_place")
+                )
+                return clear_booking()
+            try:
+                shown = offer_choices(
+                    dispatcher, session, site, str(service), wished_time(tracker), people
+                )
+            except BookingError as error:
+                utter_error(dispatcher, error)
+                return clear_booking()
+            if not shown:
+                return clear_booking()
+            return [SlotSet("booking_site_id", str(site.id)), SlotSet("booking_place", site.name)]
+
+
+class ActionBookSlot(Action):
+    def name(self) -> str:
+        return "action_book_slot"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        channel, user = channel_and_user(tracker)
+        start = latest_entity(tracker, "slot_start")
+        site_id = latest_entity(tracker, "booking_site_id") or tracker.get_slot("booking_site_id")
+        service = bookable(latest_entity(tracker, "service")) or tracker.get_slot("booking_service")
+        people = int(tracker.get_slot("booking_people") or 1)
+        try:
+            moment = china_time.to_china(_iso(start))
+        except ValueError:
+            moment = None
+        if moment is None or not str(site_id or "").isdigit() or not service:
+            dispatcher.utter_message(response="utter_booking_slot_gone")
+            return clear_booking()
+        request = bookings.NewBooking(
+            channel=channel, user_id=user, site_id=int(str(site_id)), service=str(service),
+            start=moment, people=people,
+        )  # fmt: skip
+        with context.transaction() as session:
+            try:
+                booking = bookings.book(session=session, request=request, now=china_time.now())
+            except SlotFull as error:
+                utter_error(dispatcher, error)
+                site = session.get(Site, request.site_id)
+                if site is not None:
+                    wish = When(moment, moment, Grain.MINUTE, slot_label(moment, moment))
+                    offer_choices(dispatcher, session, site, request.service, wish, people)
+                return []
+            except BookingError as error:
+                utter_error(dispatcher, error)
+                return clear_booking()
+            self._confirm(dispatcher, booking)
+        return clear_booking()
+
+    def _confirm(self, dispatcher: CollectingDispatcher, booking: Booking) -> None:
+        defaults = defaults_for(booking.service)
+        dispatcher.utter_message(
+            response="utter_booking_pending"
+            if booking.status is BookingStatus.PENDING
+            else "utter_booking_confirmed",
+            number=booking.number,
+            service=booking.service,
+            site=booking.site.name,
+            address=booking.site.address,
+            day=day_label(booking.starts_at),
+            time=f"{china_time.to_china(booking.starts_at):%H:%M}-"
+            f"{china_time.to_china(booking.ends_at):%H:%M}",
+            bring=booking.slot.offer.bring or (defaults.bring if defaults else "身份证"),
+            people=booking.people,
+        )
+
+
+def _iso(text: str | None) -> dt.datetime:
+    if not text:
+        raise ValueError("no time")
+    return dt.datetime.fromisoformat(str(text))
+
+
+def listing(found: list[Booking]) -> str:
+    return "\n".join(
+        f"{b.number}  {slot_label(b.starts_at, b.ends_at)}  {b.service}  {b.site.name}"
+        f"（{BOOKING_STATUS_LABELS[b.status.value]}）"
+        for b in found[:MAX_LISTED]
+    )
+
+
+class ActionListBookings(Action):
+    def name(self) -> str:
+        return "action_list_bookings"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        channel, user = channel_and_user(tracker)
+        with context.transaction() as session:
+            found = bookings.upcoming_for_owner(
+                session=session, channel=channel, user_id=user, now=china_time.now()
+            )
+            if not found:
+                dispatcher.utter_message(response="utter_no_bookings")
+                return []
+            buttons = [
+                {"title": f"取消 {b.number}", "payload": cancel_payload(b.number)}
+                for b in found[:MAX_LISTED]
+            ]
+            dispatcher.utter_message(
+                response="utter_my_bookings", count=len(found), listing=listing(found),
+                buttons=buttons,
+            )  # fmt: skip
+        return []
+
+
+class ActionCancelBooking(Action):
+    """By number, by "最近那个" / "明天那个", or by picking from the resident's own bookings."""
+
+    def name(self) -> str:
+        return "action_cancel_booking"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        channel, user = channel_and_user(tracker)
+        text = latest_text(tracker)
+        number = find_number(latest_entity(tracker, "booking_number") or "") or find_number(text)
+        now = china_time.now()
+        with context.transaction() as session:
+            try:
+                if number:
+                    booking = bookings.get_booking_for_owner(
+                        session=session, channel=channel, user_id=user, number=number
+                    )
+                    self._cancel(dispatcher, session, booking)
+                    return clear_booking()
+                found = bookings.upcoming_for_owner(
+                    session=session, channel=channel, user_id=user, now=now
+                )
+                if not found:
+                    dispatcher.utter_message(response="utter_no_bookings")
+                    return []
+                chosen = self._chosen(text, found)
+                if chosen is not None and len(chosen) == 1:
+                    self._cancel(dispatcher, session, chosen[0])
+                    return clear_booking()
+                chosen = chosen or found
+                buttons = [
+                    {"title": f"取消 {b.number} {slot_label(b.starts_at, b.ends_at)}",
+                     "payload": cancel_payload(b.number)}
+                    for b in chosen[:MAX_LISTED]
+                ]  # fmt: skip
+                dispatcher.utter_message(
+                    response="utter_booking_pick_to_cancel",
+                    listing=listing(chosen),
+                    buttons=buttons,
+                )
+            except BookingError as error:
+                utter_error(dispatcher, error, number=number or "")
+        return []
+
+    def _chosen(self, text: str, found: list[Booking]) -> list[Booking] | None:
+        """The bookings the words point at ("最近那个", "明天那个"); None: they point at none."""
+        if "最近" in text:
+            return found[:1]
+        try:
+            when = parse_when(text, now=china_time.now())
+        except DateNotUnderstood:
+            return None
+        return [b for b in found if when.start <= china_time.to_china(b.starts_at) < when.end]
+
+    def _cancel(self, dispatcher: CollectingDispatcher, session: Session, booking: Booking) -> None:
+        bookings.cancel(session=session, booking=booking, now=china_time.now())
+        dispatcher.utter_message(
+            response="utter_booking_cancelled",
+            number=booking.number,
+            service=booking.service,
+            when=slot_label(booking.starts_at, booking.ends_at),
+        )

@@ -1,0 +1,59 @@
+"""Which site a booking is for: a site named in the text, else the nearest one offering the
+service to a shared point or a named place (community, street, landmark)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from sqlalchemy.orm import Session
+
+from bot.bookings.slots import offers_service
+from bot.db.sites import Site
+from bot.sites.gazetteer import locate_place, place_in_text
+from bot.sites.lookup import find_site_by_name
+from bot.sites.nearest import nearest_any
+
+_PEOPLE = re.compile(r"([0-9]+|[一二两三四五六七八九十])\s*(?:个人|人|位|口人)")
+_NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)} | {"两": 2}
+MAX_PEOPLE = 20
+
+
+def site_for(
+    *,
+    session: Session,
+    service: str,
+    now: dt.datetime,
+    text: str | None = None,
+    point: tuple[float, float] | None = None,
+) -> Site | None:
+    """The site to book `service` at, or None when the text names nothing known nearby."""
+    if text:
+        named = find_site_by_name(session=session, text=text)
+        if named is not None and offers_service(named, service):
+            return named
+        point = locate_place(session=session, name=text) or point
+        if point is None:
+            known = place_in_text(session=session, text=text)
+            point = (known.lat, known.lon) if known else None
+        if point is None and named is not None:
+            point = (named.lat, named.lon)  # a site that lacks the service: its neighbours
+    if point is None:
+        return None
+    for item in nearest_any(
+        session=session, lat=point[0], lon=point[1], service=service, at=now, limit=5
+    ):
+        site = session.get(Site, item.site.id)
+        if site is not None and site.hours_known and offers_service(site, service):
+            return site
+    return None
+
+
+def people_in(text: str) -> int | None:
+    """How many people a message books for ("我们两个人", "3位"), or None when it does not say."""
+    match = _PEOPLE.search(text)
+    if match is None:
+        return None
+    raw = match.group(1)
+    count = int(raw) if raw.isdigit() else _NUMERALS[raw]
+    return count if 1 <= count <= MAX_PEOPLE else None

@@ -1,0 +1,233 @@
+"""Booking actions called as the engine calls them, on a fixed clock: what the first message
+says is kept, slots come as buttons, a tap books, and residents see only their own bookings."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+from rasa_sdk import Action
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session, sessionmaker
+
+from actions.bookings import (
+    ActionBookSlot,
+    ActionCancelBooking,
+    ActionListBookings,
+    ActionOfferSlots,
+    ActionStartBooking,
+    ValidateBookingForm,
+)
+from bot import china_time
+from bot.db.bookings import Booking, BookingStatus
+from tests.bookings.builders import NOW, add_booking, add_site, shanghai
+from tests.helpers.trackers import engine_domain, make_form_tracker, make_tracker
+
+ME = "telegram:10001"
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(china_time, "now", lambda: NOW)
+
+
+def run(action: Action, tracker: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, engine_domain()))
+    return events, dispatcher.messages
+
+
+def slots_set(events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def entity(name: str, value: str, text: str) -> dict[str, Any]:
+    start = text.find(value)
+    return {"entity": name, "value": value, "start": start, "end": start + len(value)}
+
+
+def test_the_first_message_gives_service_and_time(factory: sessionmaker[Session]) -> None:
+    text = "我想约明天下午的法律咨询，我们两个人"
+    tracker = make_tracker(
+        sender_id=ME,
+        text=text,
+        intent="book_service",
+        entities=[entity("service", "法律咨询", text)],
+    )
+    events, messages = run(ActionStartBooking(), tracker)
+    assert messages == []
+    assert slots_set(events) == {
+        "booking_service": "法律援助",
+        "booking_place": None,
+        "booking_site_id": None,
+        "booking_when": "明天下午",
+        "booking_people": 2,
+    }
+
+
+def test_a_service_name_is_not_read_as_a_time(factory: sessionmaker[Session]) -> None:
+    text = "我要报名四点半课堂"
+    tracker = make_tracker(
+        sender_id=ME, text=text, intent="book_service",
+        entities=[entity("service", "四点半课堂", text)],
+    )  # fmt: skip
+    events, _ = run(ActionStartBooking(), tracker)
+    assert slots_set(events)["booking_when"] is None
+    assert slots_set(events)["booking_service"] == "四点半课堂"
+
+
+def test_a_service_without_appointments_is_said_so(factory: sessionmaker[Session]) -> None:
+    text = "预约充电宝"
+    tracker = make_tracker(
+        sender_id=ME, text=text, intent="book_service", entities=[entity("service", "充电宝", text)]
+    )
+    events, [message] = run(ActionStartBooking(), tracker)
+    assert message["response"] == "utter_booking_service_not_bookable"
+    assert slots_set(events)["booking_service"] is None
+
+
+def test_the_place_answer_becomes_the_nearest_site_offering_it(
+    factory: sessionmaker[Session],
+) -> None:
+    with factory.begin() as session:
+        site_id = add_site(session).id
+    tracker = make_form_tracker(
+        form="booking_form", requested="booking_place", text="和顺社区党群服务站",
+        slots={"booking_service": "法律援助"}, sender_id=ME,
+    )  # fmt: skip
+    events = asyncio.run(
+        ValidateBookingForm().run(CollectingDispatcher(), tracker, engine_domain())
+    )
+    assert slots_set(events)["booking_site_id"] == str(site_id)
+
+
+def test_an_unknown_place_is_asked_again(factory: sessionmaker[Session]) -> None:
+    tracker = make_form_tracker(
+        form="booking_form", requested="booking_place", text="火星基地",
+        slots={"booking_service": "法律援助"}, sender_id=ME,
+    )  # fmt: skip
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateBookingForm().run(dispatcher, tracker, engine_domain()))
+    assert slots_set(events)["booking_place"] is None
+    assert dispatcher.messages[0]["response"] == "utter_booking_place_unknown"
+
+
+def test_free_slots_are_offered_as_at_most_five_buttons(factory: sessionmaker[Session]) -> None:
+    with factory.begin() as session:
+        site_id = add_site(session).id
+    tracker = make_tracker(
+        sender_id=ME,
+        slots={"booking_service": "法律援助", "booking_site_id": str(site_id),
+               "booking_when": "明天下午"},
+    )  # fmt: skip
+    _, [message] = run(ActionOfferSlots(), tracker)
+    assert message["response"] == "utter_booking_slots"
+    titles = [b["title"] for b in message["buttons"]]
+    assert titles[0] == "11月26日（周四）14:00-14:30" and len(titles) == 5
+    payload = message["buttons"][0]["payload"]
+    assert payload.startswith("/book_slot")
+    assert json.loads(payload.removeprefix("/book_slot")) == {
+        "slot_start": "2026-11-26T14:00:00+08:00",
+        "booking_site_id": str(site_id),
+        "service": "法律援助",
+    }
+
+
+def tap(site_id: int, start: str, sender: str = ME) -> Any:
+    return make_tracker(
+        sender_id=sender,
+        text=f'/book_slot{{"slot_start": "{start}"}}',
+        intent="book_slot",
+        entities=[
+            {"entity": "slot_start", "value": start},
+            {"entity": "booking_site_id", "value": str(site_id)},
+            {"entity": "service", "value": "法律援助"},
+        ],
+    )
+
+
+def test_a_tap_books_and_confirms_with_everything_needed(factory: sessionmaker[Session]) -> None:
+    with factory.begin() as session:
+        site_id = add_site(session).id
+    events, [message] = run(ActionBookSlot(), tap(site_id, "2026-11-26T14:00:00+08:00"))
+    assert message["response"] == "utter_booking_confirmed"
+    assert message["number"] == "YY000001"
+    assert message["day"] == "11月26日（周四）" and message["time"] == "14:00-14:30"
+    assert (
+        message["site"] == "和顺社区党群服务站" and message["address"] == "和顺社区党群服务站一楼"
+    )
+    assert "身份证" in message["bring"]
+    assert slots_set(events)["booking_service"] is None  # done: the booking slots are cleared
+
+
+def test_a_slot_taken_meanwhile_offers_the_nearest_others(factory: sessionmaker[Session]) -> None:
+    with factory.begin() as session:
+        site = add_site(session)
+        add_booking(session, site, shanghai(2026, 11, 26, 14, 0), user_id="someone")
+        site_id = site.id
+    _, messages = run(ActionBookSlot(), tap(site_id, "2026-11-26T14:00:00+08:00"))
+    assert [m["response"] for m in messages] == [
+        "utter_booking_slot_taken",
+        "utter_booking_slots_nearest",
+    ]
+    assert messages[1]["buttons"][0]["title"] == "11月26日（周四）11:30-12:00"
+
+
+def test_my_bookings_lists_only_mine(factory: sessionmaker[Session]) -> None:
+    with factory.begin() as session:
+        site = add_site(session)
+        add_booking(session, site, shanghai(2026, 11, 26, 14, 0))
+        add_booking(session, site, shanghai(2026, 11, 26, 9, 0), user_id="other")
+    _, [message] = run(ActionListBookings(), make_tracker(sender_id=ME, intent="list_bookings"))
+    assert message["response"] == "utter_my_bookings" and message["count"] == 1
+    assert "YY000001" in message["listing"] and "YY000002" not in message["listing"]
+
+
+def test_no_bookings_is_said_plainly(factory: sessionmaker[Session]) -> None:
+    _, [message] = run(ActionListBookings(), make_tracker(sender_id=ME, intent="list_bookings"))
+    assert message["response"] == "utter_no_bookings"
+
+
+def cancel_tracker(text: str, number: str | None = None) -> Any:
+    entities = [{"entity": "booking_number", "value": number}] if number else []
+    return make_tracker(sender_id=ME, text=text, intent="cancel_booking", entities=entities)
+
+
+def test_someone_elses_booking_cannot_be_cancelled(factory: sessionmaker[Session]) -> None:
+    with factory.begin() as session:
+        theirs = add_booking(session, add_site(session), shanghai(2026, 11, 26, 9, 0), user_id="x")
+        number = theirs.number
+    _, [message] = run(ActionCancelBooking(), cancel_tracker(f"取消{number}"))
+    assert message["response"] == "utter_booking_not_found"
+    with factory() as session:
+        assert session.get(Booking, 1).status is BookingStatus.BOOKED  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("text", "cancelled"), [("取消明天那个", "YY000001"), ("最近那个不去了", "YY000001"),
+                            ("后天那个取消", "YY000002")],
+)  # fmt: skip
+def test_cancel_by_words(factory: sessionmaker[Session], text: str, cancelled: str) -> None:
+    with factory.begin() as session:
+        site = add_site(session)
+        add_booking(session, site, shanghai(2026, 11, 26, 14, 0))
+        add_booking(session, site, shanghai(2026, 11, 27, 9, 0))
+    _, [message] = run(ActionCancelBooking(), cancel_tracker(text))
+    assert message["response"] == "utter_booking_cancelled" and message["number"] == cancelled
+
+
+def test_cancel_without_saying_which_offers_a_pick(factory: sessionmaker[Session]) -> None:
+    with factory.begin() as session:
+        site = add_site(session)
+        add_booking(session, site, shanghai(2026, 11, 26, 14, 0))
+        add_booking(session, site, shanghai(2026, 11, 27, 9, 0))
+    _, [message] = run(ActionCancelBooking(), cancel_tracker("取消预约"))
+    assert message["response"] == "utter_booking_pick_to_cancel"
+    assert [b["payload"] for b in message["buttons"]] == [
+        '/cancel_booking{"booking_number": "YY000001"}',
+        '/cancel_booking{"booking_number": "YY000002"}',
+    ]
+    _, [message] = run(ActionCancelBooking(), cancel_tracker("/cancel_booking", "YY000002"))
+    assert message["response"] == "utter_booking_cancelled" and message["number"] == "YY000002"
