@@ -13,7 +13,7 @@ from tests.console.conftest import Login
 
 PUBLIC = {("GET", "/console/login"), ("POST", "/console/login")}
 SAMPLE = {"number": "GD000001", "cid": "c0123456789abcd", "site_id": "1", "kind": "csv",
-          "username": "wang"}  # fmt: skip
+          "username": "wang", "inbox_id": "i0123456789", "model_id": "m0001"}  # fmt: skip
 
 
 def _console_routes() -> list[tuple[str, str]]:
@@ -52,6 +52,8 @@ AREAS = [
     ("POST", "/console/sites/import", {"admin"}),
     ("POST", "/console/handoffs/c0123456789abcd/claim", {"admin", "wang"}),
     ("POST", "/console/tickets/GD000001/status", {"admin", "wang"}),
+    ("GET", "/console/nlu/", {"admin", "trainer"}),
+    ("GET", "/console/nlu/models", {"admin", "trainer"}),
 ]
 
 
