@@ -107,9 +107,18 @@ class ConversationRecord:
         return sender
 
 
+@dataclass(frozen=True)
+class RecordDatabases:
+    """Sessions on the conversation record (Rasa's tracker store) and on the app database."""
+
+    tracker_factory: sessionmaker[Session]
+    app_factory: sessionmaker[Session]
+
+
 @contextmanager
-def open_record(settings: Settings) -> Iterator[ConversationRecord]:
-    """The record on the configured databases (the app database migrated first)."""
+def record_databases(settings: Settings) -> Iterator[RecordDatabases]:
+    """Both databases as configured (one engine when they are the same database), the app
+    database migrated first; disposed when the block ends."""
     app_engine = make_engine(settings.effective_database_url)
     tracker_engine: Engine = (
         app_engine
@@ -118,11 +127,20 @@ def open_record(settings: Settings) -> Iterator[ConversationRecord]:
     )
     try:
         upgrade_to_head(app_engine)
-        yield ConversationRecord(
-            tracker_factory=make_session_factory(tracker_engine),
-            app_factory=make_session_factory(app_engine),
-            secret=settings.conversation_id_secret,
+        yield RecordDatabases(
+            make_session_factory(tracker_engine), make_session_factory(app_engine)
         )
     finally:
         tracker_engine.dispose()
         app_engine.dispose()
+
+
+@contextmanager
+def open_record(settings: Settings) -> Iterator[ConversationRecord]:
+    """The record on the configured databases (the app database migrated first)."""
+    with record_databases(settings) as databases:
+        yield ConversationRecord(
+            tracker_factory=databases.tracker_factory,
+            app_factory=databases.app_factory,
+            secret=settings.conversation_id_secret,
+        )

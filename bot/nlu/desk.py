@@ -8,17 +8,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.conversations import store
 from bot.conversations.ids import conversation_id
 from bot.conversations.record import build_turns
+from bot.conversations.service import record_databases
 from bot.db.columns import utcnow
-from bot.db.migrate import upgrade_to_head
 from bot.db.nlu_trainer import Annotation, AnnotationAction
-from bot.db.session import make_engine, make_session_factory
 from bot.errors import InboxItemNotFound
 from bot.nlu.annotate import Added, add_example
 from bot.nlu.inbox import InboxItem, collect_inbox
@@ -137,21 +136,11 @@ class TrainerDesk:
 
 @contextmanager
 def open_desk(settings: Settings) -> Iterator[TrainerDesk]:
-    app_engine = make_engine(settings.effective_database_url)
-    tracker_engine: Engine = (
-        app_engine
-        if settings.effective_tracker_database_url == settings.effective_database_url
-        else store.make_tracker_engine(settings.effective_tracker_database_url)
-    )
-    try:
-        upgrade_to_head(app_engine)
+    with record_databases(settings) as databases:
         yield TrainerDesk(
-            tracker_factory=make_session_factory(tracker_engine),
-            app_factory=make_session_factory(app_engine),
+            tracker_factory=databases.tracker_factory,
+            app_factory=databases.app_factory,
             secret=settings.conversation_id_secret,
             paths=DataPaths.from_settings(settings),
             threshold=settings.low_confidence,
         )
-    finally:
-        tracker_engine.dispose()
-        app_engine.dispose()
