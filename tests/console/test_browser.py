@@ -138,7 +138,7 @@ def test_staff_close_an_overdue_ticket_and_the_resident_is_notified(
     user = uuid.uuid4().hex[:12]
     who = f"terminal:{user}"
     assert "哪里" in say(engine_stack, who, "小区门口的路灯坏了好几天了")
-    assert "手机号" in say(engine_stack, who, "和顺社区5栋门口")
+    assert "电话" in say(engine_stack, who, "和顺社区5栋门口")
     assert "确认" in say(engine_stack, who, "不留")
     assert "GD" in say(engine_stack, who, "确认")
     with db.factory.begin() as session:
