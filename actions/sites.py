@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -10,16 +11,19 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions import context
+from actions.hours_replies import say_hours_answer
 from bot import china_time
 from bot.db.sites import Site
 from bot.sites.coords import valid_point
 from bot.sites.gazetteer import locate_place
-from bot.sites.hours import format_hours
-from bot.sites.lookup import find_site_by_name
-from bot.sites.nearest import NearbySite, nearest_any
+from bot.sites.hours import HolidayPolicy, format_hours
+from bot.sites.hours_questions import Reply, answer_hours_question, parse_hours_question
+from bot.sites.lookup import find_site_by_name, named_site
+from bot.sites.nearest import NearbySite, nearest_any, nearest_offering
 from bot.sites.registry import weekly_hours
 from bot.sites.status import site_status
 from bot.templates import phrases as wording
+from bot.templates import site_phrases
 
 Events = list[dict[str, Any]]
 REQUEST_LOCATION = {"request_location": True}  # bridges show a "share location" button
@@ -36,6 +40,23 @@ def canonical_service(tracker: Tracker) -> str | None:
     return context.vocabulary().canonical_service(phrase) if phrase else None
 
 
+def wanted_services(tracker: Tracker) -> list[str]:
+    """Every service named in this message ("能喝水又能充电"), else those of this request kept
+    while the location was asked for (slots), canonical and without repeats."""
+    vocabulary = context.vocabulary()
+    phrases = list(tracker.get_latest_entity_values("service"))
+    if not phrases:
+        phrases = list(tracker.get_slot("services") or []) or [tracker.get_slot("service")]
+    names = (vocabulary.canonical_service(str(p)) for p in phrases if p)
+    return list(dict.fromkeys(name for name in names if name))
+
+
+def remember(services: list[str]) -> Events:
+    """Slots that keep the request's services until the location arrives (or forget them)."""
+    return [SlotSet("service", services[0] if services else None),
+            SlotSet("services", services or None)]  # fmt: skip
+
+
 def shared_point(tracker: Tracker) -> tuple[float, float] | None:
     """The last shared location, if it is a point on Earth."""
     return valid_point(tracker.get_slot("latitude"), tracker.get_slot("longitude"))
@@ -49,6 +70,7 @@ def shared_point_is_invalid(tracker: Tracker) -> bool:
 
 def site_card(dispatcher: CollectingDispatcher, item: NearbySite, now: Any) -> None:
     site = item.site
+    # item.services: what matched the question, or everything the site offers.
     dispatcher.utter_message(
         response="utter_site_card",
         name=site.name,
@@ -62,6 +84,21 @@ def site_card(dispatcher: CollectingDispatcher, item: NearbySite, now: Any) -> N
     )
 
 
+def named_site_card(dispatcher: CollectingDispatcher, site: Site) -> None:
+    now = china_time.now()
+    hours = weekly_hours(site)
+    dispatcher.utter_message(
+        response="utter_named_site",
+        name=site.name,
+        address=site.address,
+        status=wording.status_text(site_status(site, at=now), now),
+        hours=format_hours(hours) if hours else "暂未登记",
+        holiday=wording.holiday_text(site.holiday),
+        phone=site.phone or "暂无",
+        map_link=wording.map_link(site.name, site.lat, site.lon),
+    )
+
+
 class ActionFindStation(Action):
     def name(self) -> str:
         return "action_find_station"
@@ -69,50 +106,71 @@ class ActionFindStation(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
-        service = canonical_service(tracker)
+        services = wanted_services(tracker)
         place = latest_entity(tracker, "place") or latest_entity(tracker, "community")
+        offering = site_phrases.offering(context.vocabulary(), services)
         with context.transaction() as session:
+            # "XX社区党群服务中心在哪": that site itself, not the sites nearest to it.
+            named = named_site(session=session, text=tracker.latest_message.get("text") or "")
+            if named is not None:
+                named_site_card(dispatcher, named)
+                return [*remember([]), SlotSet("last_site_id", str(named.id))]
             point = locate_place(session=session, name=place) if place else None
             if place and point is None:
                 dispatcher.utter_message(response="utter_place_unknown", place=place)
                 dispatcher.utter_message(json_message=REQUEST_LOCATION)
-                return [SlotSet("service", service)]
+                return remember(services)
             if point is None and shared_point_is_invalid(tracker):
                 dispatcher.utter_message(response="utter_location_invalid")
-                return [SlotSet("service", service), *FORGET_SHARED_POINT]
+                return [*remember(services), *FORGET_SHARED_POINT]
             point = point or shared_point(tracker)
             if point is None:
-                ask = "utter_ask_location_for_service" if service else "utter_ask_location"
-                dispatcher.utter_message(response=ask, service=service)
+                ask = "utter_ask_location_for_service" if services else "utter_ask_location"
+                dispatcher.utter_message(response=ask, offering=offering)
                 dispatcher.utter_message(json_message=REQUEST_LOCATION)
-                return [SlotSet("service", service)]
-            return self._answer(dispatcher, session, point, service)
+                return remember(services)
+            shown = answer_nearby(dispatcher, session, point, services, offering)
+        last = [SlotSet("last_site_id", str(shown[0].site.id))] if shown else []
+        return [*remember([]), *last]
 
-    def _answer(
-        self,
-        dispatcher: CollectingDispatcher,
-        session: Session,
-        point: tuple[float, float],
-        service: str | None,
-    ) -> Events:
-        now = china_time.now()
-        found = nearest_any(
-            session=session, lat=point[0], lon=point[1], service=service, at=now, limit=3
-        )
-        within = [item for item in found if item.within_reach]
-        what = service or "社区服务"
-        if not found:
-            dispatcher.utter_message(response="utter_no_site_found", service=what)
-            return [SlotSet("service", None)]
-        if within:
-            dispatcher.utter_message(response="utter_sites_found", count=len(within), service=what)
-            shown = within
-        else:
-            dispatcher.utter_message(response="utter_none_within_reach", service=what)
-            shown = found[:1]
-        for item in shown:
-            site_card(dispatcher, item, now)
-        return [SlotSet("service", None), SlotSet("last_site_id", str(shown[0].site.id))]
+
+def answer_nearby(
+    dispatcher: CollectingDispatcher,
+    session: Session,
+    point: tuple[float, float],
+    services: list[str],
+    offering: str,
+) -> list[NearbySite]:
+    """Says what is near `point` (offering `services`, if any); returns the sites shown."""
+    now = china_time.now()
+    lat, lon = point
+    if len(services) > 1:
+        found = nearest_offering(session=session, lat=lat, lon=lon, services=services, at=now)
+    else:
+        service = services[0] if services else None
+        found = nearest_any(session=session, lat=lat, lon=lon, service=service, at=now, limit=3)
+    if not found:
+        none = "utter_no_site_found_for_service" if services else "utter_no_site_found"
+        dispatcher.utter_message(response=none, offering=offering)
+        return []
+    within = [item for item in found if item.within_reach] or found[:1]
+    full = [item for item in within if len(item.services) >= len(services) or not services]
+    partial = [item for item in within if item not in full]
+    if not full:
+        dispatcher.utter_message(response="utter_sites_partial_match", offering=offering)
+    elif within[0].within_reach:
+        found_some = "utter_sites_found_for_service" if services else "utter_sites_found"
+        dispatcher.utter_message(response=found_some, count=len(full), offering=offering)
+    else:
+        beyond = "utter_none_within_reach_for_service" if services else "utter_none_within_reach"
+        dispatcher.utter_message(response=beyond, offering=offering)
+    for item in full:
+        site_card(dispatcher, item, now)
+    if full and partial:
+        dispatcher.utter_message(response="utter_sites_partial_also")
+    for item in partial:
+        site_card(dispatcher, item, now)
+    return within
 
 
 def resolve_site(tracker: Tracker, session: Session) -> Site | None:
@@ -142,16 +200,29 @@ class ActionOpeningHours(Action):
                 dispatcher.utter_message(response="utter_ask_which_site")
                 return []
             now = china_time.now()
-            hours = weekly_hours(site)
-            dispatcher.utter_message(
-                response="utter_site_hours",
-                name=site.name,
-                status=wording.status_text(site_status(site, at=now), now),
-                hours=format_hours(hours) if hours else "暂未登记",
-                holiday=wording.holiday_text(site.holiday),
-                phone=site.phone or "暂无",
-            )
+            # "周日开吗", "几点关门": answer what was asked, not the whole weekly table.
+            text = tracker.latest_message.get("text") or ""
+            question = parse_hours_question(text, today=now.date())
+            policy = HolidayPolicy(site.holiday)
+            for answer in answer_hours_question(question, weekly_hours(site), policy, now):
+                if answer.reply in (Reply.WEEKLY, Reply.UNKNOWN):
+                    weekly_hours_reply(dispatcher, site, now)
+                    continue
+                say_hours_answer(dispatcher, answer, name=site.name,
+                                 phone=site.phone or "暂无", today=now.date())  # fmt: skip
             return [SlotSet("last_site_id", str(site.id))]
+
+
+def weekly_hours_reply(dispatcher: CollectingDispatcher, site: Site, now: dt.datetime) -> None:
+    hours = weekly_hours(site)
+    dispatcher.utter_message(
+        response="utter_site_hours",
+        name=site.name,
+        status=wording.status_text(site_status(site, at=now), now),
+        hours=format_hours(hours) if hours else "暂未登记",
+        holiday=wording.holiday_text(site.holiday),
+        phone=site.phone or "暂无",
+    )
 
 
 class ActionSiteServices(Action):
@@ -174,12 +245,10 @@ class ActionSiteServices(Action):
                     name=site.name,
                     services=wording.joined(offered) or "暂无登记",
                 )
-            elif asked in offered:
-                dispatcher.utter_message(
-                    response="utter_site_has_service", name=site.name, service=asked
-                )
             else:
+                has = "utter_site_has_service" if asked in offered else "utter_site_lacks_service"
+                offering = site_phrases.offering(context.vocabulary(), [asked])
                 dispatcher.utter_message(
-                    response="utter_site_lacks_service", name=site.name, service=asked
+                    response=has, name=site.name, service=asked, offering=offering
                 )
             return [SlotSet("last_site_id", str(site.id)), SlotSet("service", None)]

@@ -16,6 +16,7 @@ from bot.commands import conversations as conversations_commands
 from bot.commands import db as db_commands
 from bot.commands import engine as engine_commands
 from bot.commands import handoff as handoff_commands
+from bot.commands import models as models_commands
 from bot.commands import nlu as nlu_commands
 from bot.commands import secrets as secrets_commands
 from bot.commands import serve as serve_commands
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         db_commands,
         engine_commands,
         nlu_commands,
+        models_commands,
         sites_commands,
         serve_commands,
         tickets_commands,

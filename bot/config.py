@@ -91,6 +91,14 @@ class Settings(BaseSettings):
         default=10.0, alias="JIAMENKOU_HANDOFF_ESCALATE_MINUTES", gt=0
     )
 
+    # The trainer's quality gate (`jiamenkou models promote`): a candidate may lose at most this
+    # much intent macro-F1, and this much F1 on any intent with enough held-out examples.
+    gate_overall_tolerance: float = Field(default=0.01, alias="JIAMENKOU_GATE_TOLERANCE", ge=0)
+    gate_intent_tolerance: float = Field(
+        default=0.05, alias="JIAMENKOU_GATE_INTENT_TOLERANCE", ge=0
+    )
+    gate_min_support: int = Field(default=5, alias="JIAMENKOU_GATE_MIN_SUPPORT", ge=1)
+
     # Staff console (/console/): how long a login lasts, and the login throttle: this many
     # failures per account, or 4x as many per client address, within the lockout window lock
     # further tries out until the window has passed.
@@ -183,6 +191,11 @@ class Settings(BaseSettings):
     @property
     def nlu_data_dir(self) -> Path:
         return self.home / "nlu_data"
+
+    @property
+    def heldout_file(self) -> Path:
+        """The held-out NLU test file every model and baseline is scored on."""
+        return self.home / "tests" / "data" / "nlu_heldout.yml"
 
     @property
     def engine_python(self) -> Path:

@@ -63,3 +63,27 @@ class HandoffTaken(JiamenkouError):
 
     exit_code = 10
     default_message = "another staff member already holds this conversation"
+
+
+class AnnotationRefused(JiamenkouError):
+    """A new training example would duplicate or contradict the data (the message says where)."""
+
+    exit_code = 11
+    default_message = "the example was not added"
+
+
+class InboxItemNotFound(JiamenkouError):
+    exit_code = 9
+    default_message = "no inbox message has that id; see `jiamenkou nlu inbox`"
+
+
+class ModelNotFound(JiamenkouError):
+    exit_code = 9
+    default_message = "no trained model has that id; see `jiamenkou models list`"
+
+
+class PromotionRefused(JiamenkouError):
+    """The quality gate found the candidate worse than the serving model (reasons listed)."""
+
+    exit_code = 12
+    default_message = "the candidate is worse than the serving model; not promoted"

@@ -21,6 +21,8 @@ class Vocabulary:
     communities: list[str]
     landmarks: list[str]
     extra_places: list[str] = field(default_factory=list)
+    # canonical service -> how it reads in a sentence ("提供法律援助"), see vocabulary.yml
+    service_phrases: dict[str, str] = field(default_factory=dict)
     # Short replies by what they mean inside a form: acknowledge, decline, cancel, correction.
     replies: dict[str, list[str]] = field(default_factory=dict)
 
@@ -49,6 +51,11 @@ class Vocabulary:
 
     def canonical_service(self, phrase: str) -> str | None:
         return _canonical(self.services, phrase)
+
+    def service_phrase(self, canonical: str) -> str:
+        """How `canonical` reads before 的 or after a site's name: 提供法律援助, 能歇脚, 有长者食堂."""
+        # A service added without a phrase still reads as Chinese, if plainly.
+        return self.service_phrases.get(canonical) or f"提供{canonical}服务"
 
     def canonical_problem_type(self, phrase: str) -> str | None:
         return _canonical(self.problem_types, phrase)
@@ -124,6 +131,24 @@ def _table(raw: object, name: str) -> dict[str, list[str]]:
     return table
 
 
+def _phrases(raw: object, services: dict[str, list[str]]) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        raise VocabularyError("'service_phrases' must map canonical services to phrases")
+    phrases: dict[str, str] = {}
+    for canonical, phrase in raw.items():
+        if canonical not in services:
+            raise VocabularyError(f"'service_phrases.{canonical}' is not a service")
+        if not isinstance(phrase, str) or not phrase.strip() or phrase != "".join(phrase.split()):
+            raise VocabularyError(
+                f"'service_phrases.{canonical}' must be one phrase without spaces"
+            )
+        if phrase.endswith("的"):
+            # Templates add 的 where the sentence needs it; a second one would read 的的.
+            raise VocabularyError(f"'service_phrases.{canonical}' must not end with 的")
+        phrases[canonical] = phrase
+    return phrases
+
+
 def load_vocabulary(path: Path) -> Vocabulary:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -132,11 +157,13 @@ def load_vocabulary(path: Path) -> Vocabulary:
     if not isinstance(raw, dict):
         raise VocabularyError(f"vocabulary file {path} must be a mapping")
     places = raw.get("places") or {}
+    services = _table(raw.get("services"), "services")
     return Vocabulary(
-        services=_table(raw.get("services"), "services"),
+        services=services,
         problem_types=_table(raw.get("problem_types"), "problem_types"),
         site_kinds=_table(raw.get("site_kinds") or {}, "site_kinds"),
         communities=[str(p) for p in places.get("communities", [])],
         landmarks=[str(p) for p in places.get("landmarks", [])],
+        service_phrases=_phrases(raw.get("service_phrases") or {}, services),
         replies=_replies(raw.get("replies") or {}),
     )

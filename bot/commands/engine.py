@@ -25,6 +25,7 @@ from bot.engine.supervisor import Supervisor
 from bot.engine.training import current_model, prepare_training_data, train
 from bot.engine.training_vocabulary import training_vocabulary
 from bot.errors import EngineUnavailable
+from bot.nlu.trainer import promoted_archive
 from bot.notifications.inbox import take_pending
 
 logger = logging.getLogger(__name__)
@@ -75,7 +76,8 @@ def stack_config(settings: Settings) -> StackConfig:
     project = RasaProject.from_settings(settings)
     return StackConfig(
         project=project,
-        model=current_model(project),
+        # A model a trainer promoted serves across restarts (`jiamenkou models`).
+        model=promoted_archive(settings) or current_model(project),
         host=settings.host,
         engine_port=settings.engine_port,
         action_port=settings.action_port,
@@ -92,7 +94,8 @@ def stack_config(settings: Settings) -> StackConfig:
 
 def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     settings.check_production_secrets()
-    ensure_model(settings, allow_train=not args.no_train)
+    promoted = promoted_archive(settings)
+    ensure_model(settings, allow_train=not args.no_train and promoted is None)
     started = time.monotonic()
     stopping = False
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.config import Settings
-from bot.console import accounts, auth, conversations, figures, handoffs, sites, tickets
+from bot.console import accounts, auth, conversations, figures, handoffs, nlu, sites, tickets
 from bot.console.deps import current_staff
 from bot.console.errors import ConsoleError, LoginRequired, PageNotFound
 from bot.console.resources import PACKAGE_DIR, ConsoleResources, NavItem
@@ -29,13 +29,14 @@ from bot.db.staff import StaffRole
 from bot.vocabulary import Vocabulary
 
 PREFIX = "/console"
-AREAS = (auth, tickets, handoffs, conversations, figures, sites, accounts)
+AREAS = (auth, tickets, handoffs, conversations, figures, sites, accounts, nlu)
 S, T, A = StaffRole.STAFF, StaffRole.TRAINER, StaffRole.ADMIN
 NAV = (
     NavItem("工单", "/console/tickets", frozenset({S, T, A})),
     NavItem("人工服务", "/console/handoffs", frozenset({S, A})),
     NavItem("会话记录", "/console/conversations", frozenset({S, T, A})),
     NavItem("数据", "/console/figures", frozenset({S, T, A})),
+    NavItem("模型训练", "/console/nlu/", frozenset({T, A})),
     NavItem("服务站点", "/console/sites", frozenset({A})),
     NavItem("账号", "/console/accounts", frozenset({A})),
     NavItem("操作日志", "/console/audit", frozenset({A})),

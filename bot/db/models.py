@@ -2,4 +2,14 @@
 
 from __future__ import annotations
 
-from bot.db import api_keys, bookings, handoffs, inbound, outbox, sites, staff, tickets  # noqa: F401
+from bot.db import (  # noqa: F401
+    api_keys,
+    bookings,
+    handoffs,
+    inbound,
+    nlu_trainer,
+    outbox,
+    sites,
+    staff,
+    tickets,
+)

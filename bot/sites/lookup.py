@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from difflib import SequenceMatcher
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from bot.db.sites import Place, Site
@@ -18,10 +19,17 @@ _KIND_HINTS = (
     (("服务站", "服务点", "工作站", "会客室"), ("党群服务站",)),
     (("驿站",), ("党群驿站", "暖新驿站")),
 )
-_TAILS = ("在哪里", "在哪儿", "在哪", "怎么走", "地址", "电话")
+_TAILS = ("呀", "啊", "呢", "在哪里", "在哪儿", "在哪", "在什么地方", "在什么位置", "怎么走", "怎么去",
+          "地址是多少", "地址", "位置", "电话是多少", "电话")  # fmt: skip
 _KIND_BONUS = 0.15
 _MIN_SCORE = 0.55
 _MAX_CANDIDATES = 200
+# "XX附近的驿站", "有几个服务站", "有党群服务站吗" ask for sites around a place, not for one site.
+_AROUND = re.compile(
+    "附近|最近|周边|旁边|周围|一带|这边|那边|离|近的|近点|几个|多少个|哪几|哪些|有没有|都在|有.*[吗么嘛不]$"
+)
+_NAMED_MIN_SCORE = 0.6
+_PUNCTUATION = re.compile(r"[\s，。？！、,.?!~～]")
 
 
 def find_site_by_name(*, session: Session, text: str) -> Site | None:
@@ -34,20 +42,58 @@ def find_site_by_name(*, session: Session, text: str) -> Site | None:
     wanted = _clean(text)
     if not wanted:
         return None
-    exact = session.scalars(select(Site).where(Site.name == wanted).order_by(Site.id)).first()
+    exact = _exact(session, wanted)
     if exact is not None:
         return exact
-    candidates = _candidates(session, wanted)
+    best = _best(session, wanted, _candidates(session, wanted))
+    return best[1] if best is not None and best[0] >= _MIN_SCORE else None
+
+
+def named_site(*, session: Session, text: str) -> Site | None:
+    """The one site a "where is" question names ("和顺社区党群服务中心在哪"), or None.
+
+    Stricter than `find_site_by_name`: the text must name a kind of site and a known place (or
+    be a site's exact name) and must not ask for sites around somewhere ("和顺社区附近的驿站",
+    "有几个服务站"), which the nearest-site search answers.
+    """
+    wanted = _clean(text)
+    if not wanted or _AROUND.search(_PUNCTUATION.sub("", text)):
+        return None
+    exact = _exact(session, wanted) or _named_within(session, wanted)
+    if exact is not None:
+        return exact
+    place = _longest_place_in(session, wanted)
+    if place is None or not _hinted_kinds(wanted):
+        return None
+    best = _best(session, wanted, _candidates(session, wanted, place))
+    return best[1] if best is not None and best[0] >= _NAMED_MIN_SCORE else None
+
+
+def _exact(session: Session, wanted: str) -> Site | None:
+    return session.scalars(select(Site).where(Site.name == wanted).order_by(Site.id)).first()
+
+
+def _named_within(session: Session, text: str) -> Site | None:
+    """The site with the longest name written out in full inside `text` ("请问去XX驿站怎么走")."""
+    query = (
+        select(Site)
+        .where(literal(text).like("%" + Site.name + "%"))
+        .order_by(func.length(Site.name).desc(), Site.id)
+    )
+    return session.scalars(query).first()
+
+
+def _best(session: Session, wanted: str, candidates: list[Site]) -> tuple[float, Site] | None:
     kinds = _hinted_kinds(wanted)
-    best: tuple[float, int, Site] | None = None
+    best: tuple[float, Site] | None = None
     for site in candidates:
         score = SequenceMatcher(None, wanted, normalise_name(site.name)).ratio()
         if site.kind in kinds:
             score += _KIND_BONUS
         # Ties go to the shorter name: a community's own centre before its sub-sites.
-        if best is None or (score, -len(site.name)) > (best[0], -len(best[2].name)):
-            best = (score, site.id, site)
-    return best[2] if best is not None and best[0] >= _MIN_SCORE else None
+        if best is None or (score, -len(site.name)) > (best[0], -len(best[1].name)):
+            best = (score, site)
+    return best
 
 
 def _clean(text: str) -> str:
@@ -64,8 +110,8 @@ def _hinted_kinds(text: str) -> tuple[str, ...]:
     return ()
 
 
-def _candidates(session: Session, text: str) -> list[Site]:
-    place = _longest_place_in(session, text)
+def _candidates(session: Session, text: str, place: str | None = None) -> list[Site]:
+    place = place or _longest_place_in(session, text)
     if place is not None:
         condition = or_(
             Site.community == place,

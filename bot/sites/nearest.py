@@ -1,4 +1,5 @@
-"""'What is near me': sites within walking reach, nearest first, with their opening state.
+"""'What is near me': sites within walking reach, nearest first, with their opening state;
+also 'near me with several services' (`nearest_offering`), best matches first.
 
 Candidates come from the cell index (`bot.sites.cells`) as bare (id, lat, lon) rows; only the
 few that are returned are loaded, as `SiteInfo` snapshots.
@@ -9,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from sqlalchemy import (
     BindParameter,
@@ -35,6 +36,9 @@ from bot.sites.opening import opening_state
 
 WALK_SPEED_M_PER_MIN = 80.0  # the "15分钟服务圈" assumes about 1.2 km in 15 minutes
 FAR_LIMIT_M = 50_000.0  # nearest_any gives up beyond this distance
+# nearest_offering ranks by how many services match, so it must load every candidate, not the
+# nearest few: this many, nearest first, is plenty inside a walk and bounds the work.
+MAX_RANKED = 200
 _M_PER_DEG = math.pi * EARTH_RADIUS_M / 180
 
 
@@ -44,8 +48,8 @@ class NearbySite:
 
     `open_now` is None when the site's hours are unknown. When open, `closes_at` is the end of
     the current opening (None: open round the clock); when closed, `opens_at` is the next opening
-    within two weeks (None: none). `services` are the matching services: the one asked for, or
-    all the site offers.
+    within two weeks (None: none). `services` are the matching services: the one asked for, the
+    asked ones the site offers (`nearest_offering`, in the order asked), or all the site offers.
     """
 
     site: SiteInfo
@@ -105,6 +109,41 @@ def nearest_any(
         radius = min(radius * 4, max_distance_m)
 
 
+def nearest_offering(
+    *,
+    session: Session,
+    lat: float,
+    lon: float,
+    services: Sequence[str],
+    at: dt.datetime | None = None,
+    limit: int = 3,
+    max_walk_minutes: float = 15,
+    speed_m_per_min: float = WALK_SPEED_M_PER_MIN,
+    max_distance_m: float = FAR_LIMIT_M,
+) -> list[NearbySite]:
+    """Up to `limit` sites offering at least one of `services` (canonical names), best first:
+    the sites offering all of them, nearest first, then those offering fewer (more first, then
+    nearer). Each result's `services` are the asked ones it offers.
+
+    Sites within `max_walk_minutes` if there are any (among the nearest `MAX_RANKED`); else,
+    as `nearest_any`, the best beyond, up to `max_distance_m`: check `within_reach`.
+    """
+    wanted = tuple(dict.fromkeys(services))
+    if not wanted:
+        return nearest_any(session=session, lat=lat, lon=lon, at=at, limit=limit,
+                           max_walk_minutes=max_walk_minutes, speed_m_per_min=speed_m_per_min,
+                           max_distance_m=max_distance_m)  # fmt: skip
+    reach_m = max_walk_minutes * speed_m_per_min
+    at = at or china_time.now()
+    search = _Search(session, lat, lon, None, at, speed_m_per_min, reach_m, any_of=wanted)
+    radius = reach_m
+    while True:
+        found = search.ranked(radius, limit)
+        if found or radius >= max_distance_m:
+            return found
+        radius = min(radius * 4, max_distance_m)
+
+
 @dataclass
 class _Search:
     session: Session
@@ -114,6 +153,14 @@ class _Search:
     at: dt.datetime
     speed: float
     reach_m: float
+    any_of: tuple[str, ...] = field(default=())  # sites offering at least one of these
+
+    def ranked(self, radius_m: float, limit: int) -> list[NearbySite]:
+        """The `limit` best within `radius_m`: most of `any_of` offered, then nearest."""
+        candidates = self._candidates(radius_m)[:MAX_RANKED]
+        loaded = self._load(candidates)
+        loaded.sort(key=lambda nearby: (-len(nearby.services), nearby.distance_m, nearby.site.id))
+        return loaded[:limit]
 
     def within(self, radius_m: float, limit: int, open_now_only: bool) -> list[NearbySite]:
         # The Core statements below bypass the session's autoflush; pending sites must count.
@@ -135,8 +182,8 @@ class _Search:
     def _candidates(self, radius_m: float) -> list[tuple[float, int]]:
         """(distance, id) of the sites within `radius_m`, nearest first (ties by id)."""
         ranges = cell_ranges(self.lat, self.lon, radius_m)
-        with_service = self.service is not None
-        params: dict[str, object] = {"service": self.service}
+        with_service: _Filter = "any" if self.any_of else self.service is not None
+        params: dict[str, object] = {"service": self.service, "services": list(self.any_of)}
         if ranges is not None:
             query = _IN_CELLS[with_service]
             # Rows not needed get empty ranges, so one statement (one plan) serves every search.
@@ -180,8 +227,13 @@ class _Search:
             open_now=state.open_now if state else None,
             closes_at=state.closes_at if state else None,
             opens_at=state.opens_at if state else None,
-            services=(self.service,) if self.service else site.services,
+            services=self._matching(site.services),
         )
+
+    def _matching(self, offered: tuple[str, ...]) -> tuple[str, ...]:
+        if self.any_of:
+            return tuple(name for name in self.any_of if name in offered)
+        return (self.service,) if self.service else offered
 
 
 def _site_info(row: Any) -> SiteInfo:
@@ -210,6 +262,18 @@ def _only_offering(query: Select[int, float, float]) -> Select[int, float, float
     return query.where(offered.exists())
 
 
+def _offering_any(query: Select[int, float, float]) -> Select[int, float, float]:
+    offered = (
+        select(site_services.c.site_id)
+        .join(Service, Service.id == site_services.c.service_id)
+        .where(
+            site_services.c.site_id == Site.id,
+            Service.name.in_(bindparam("services", expanding=True)),
+        )
+    )
+    return query.where(offered.exists())
+
+
 _CANDIDATE = select(Site.id, Site.lat, Site.lon)
 
 
@@ -232,8 +296,18 @@ _BOX_QUERY = _CANDIDATE.where(
     Site.lat.between(bindparam("lat0"), bindparam("lat1")),
     Site.lon.between(bindparam("lon0"), bindparam("lon1")),
 )
-_IN_CELLS = {False: _CELL_QUERY, True: _only_offering(_CELL_QUERY)}
-_IN_BOX = {False: _BOX_QUERY, True: _only_offering(_BOX_QUERY)}
+# Keyed by the service filter: none (False), one service (True), any of several ("any").
+_Filter = bool | Literal["any"]
+_IN_CELLS: dict[_Filter, Select[int, float, float]] = {
+    False: _CELL_QUERY,
+    True: _only_offering(_CELL_QUERY),
+    "any": _offering_any(_CELL_QUERY),
+}
+_IN_BOX: dict[_Filter, Select[int, float, float]] = {
+    False: _BOX_QUERY,
+    True: _only_offering(_BOX_QUERY),
+    "any": _offering_any(_BOX_QUERY),
+}
 _IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
 _SEP = "\x1f"  # ASCII unit separator: cannot occur in a service name
 _NAMES = (

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.migrate import upgrade_to_head
 from bot.db.session import make_engine, make_session_factory
-from bot.sites.lookup import find_site_by_name
+from bot.sites.lookup import find_site_by_name, named_site
 from bot.sites.sample import load_sample
 from tests.sites.factories import vocabulary
 
@@ -53,3 +53,40 @@ def test_canteen_words_find_the_communitys_canteen(sample: Session) -> None:
 @pytest.mark.parametrize("typed", ["火星基地", "", "随便什么地方", "某某社区服务站"])
 def test_find_site_by_name_returns_none_when_nothing_is_close(sample: Session, typed: str) -> None:
     assert find_site_by_name(session=sample, text=typed) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("和顺社区党群服务中心在哪里呀？", "和顺社区党群服务中心"),
+        ("请问城西社区党群服务中心地址是多少", "城西社区党群服务中心"),
+        ("去和平社区服务站怎么走", "和平社区党群服务中心"),
+        ("籍山路暖新驿站在哪", "籍山路暖新驿站"),
+        ("和顺社区第二网格先锋驿站在什么位置", "和顺社区第二网格先锋驿站"),
+        ("籍山社区老人助餐点怎么去", "籍山社区老人助餐点"),
+    ],
+)
+def test_a_where_is_question_names_one_site(sample: Session, text: str, name: str) -> None:
+    site = named_site(session=sample, text=text)
+    assert site is not None and site.name == name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "最近的党群服务中心在哪",  # nearest, not a name
+        "社区服务中心在哪",  # a kind of site, no place
+        "中山公园附近有党群驿站吗",  # around a place
+        "渭滨街道有几个党群驿站",
+        "城南社区有党群服务站吗",
+        "和顺社区哪里能喝水",  # a service, no kind of site
+    ],
+)
+def test_questions_about_sites_around_a_place_name_no_site(sample: Session, text: str) -> None:
+    assert named_site(session=sample, text=text) is None
+
+
+@pytest.mark.parametrize("text", ["请问去陵阳路暖新驿站怎么走", "陵阳路暖新驿站具体在什么位置"])
+def test_a_full_site_name_inside_the_question_is_found(sample: Session, text: str) -> None:
+    site = named_site(session=sample, text=text)
+    assert site is not None and site.name == "陵阳路暖新驿站"

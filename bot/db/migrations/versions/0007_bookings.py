@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007_bookings"
-down_revision: str | None = "0005_staff_console"
+down_revision: str | None = "0006_nlu_trainer"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
