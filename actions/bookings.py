@@ -52,6 +52,11 @@ def bookable(phrase: str | None) -> str | None:
     return canonical if canonical in bookable_services() else None
 
 
+def is_home(service: str) -> bool:
+    defaults = defaults_for(service)
+    return defaults is not None and defaults.home
+
+
 def slot_payload(start: str, site_id: int, service: str) -> str:
     return (
         f'/book_slot{{"slot_start": "{start}", "booking_site_id": "{site_id}", '
@@ -146,7 +151,9 @@ class ValidateBookingForm(FormValidationAction):
             if site is None:
                 dispatcher.utter_message(response="utter_booking_place_unknown", place=value)
                 return {"booking_place": None}
-            return {"booking_place": site.name, "booking_site_id": str(site.id)}
+            # A home service keeps the resident's address; the site is the one serving it.
+            place = value if is_home(str(service)) and value != SHARED else site.name
+            return {"booking_place": place, "booking_site_id": str(site.id)}
 
     def _site(self, tracker: Tracker, session: Session, service: str, value: str) -> Site | None:
         point = valid_point(tracker.get_slot("latitude"), tracker.get_slot("longitude"))
@@ -228,7 +235,8 @@ class ActionOfferSlots(Action):
                 return clear_booking()
             if not shown:
                 return clear_booking()
-            return [SlotSet("booking_site_id", str(site.id)), SlotSet("booking_place", site.name)]
+            place = tracker.get_slot("booking_place") if is_home(str(service)) else site.name
+            return [SlotSet("booking_site_id", str(site.id)), SlotSet("booking_place", place)]
 
 
 class ActionBookSlot(Action):
@@ -250,9 +258,11 @@ class ActionBookSlot(Action):
         if moment is None or not str(site_id or "").isdigit() or not service:
             dispatcher.utter_message(response="utter_booking_slot_gone")
             return clear_booking()
+        place = tracker.get_slot("booking_place")
+        address = str(place)[:200] if is_home(str(service)) and place else None
         request = bookings.NewBooking(
             channel=channel, user_id=user, site_id=int(str(site_id)), service=str(service),
-            start=moment, people=people,
+            start=moment, people=people, address=address,
         )  # fmt: skip
         with context.transaction() as session:
             try:

@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.db.bookings import Booking, BookingStatus
 from bot.db.columns import utcnow
 from bot.db.sites import Site
-from bot.privacy import mask_phones_in_text
+from bot.privacy import mask_address, mask_phone, mask_phones_in_text
 from bot.sites.errors import SiteNotFound
 from bot.sites.lookup import find_site_by_name
 from bot.sites.services import resolve_service
@@ -113,7 +113,9 @@ def _actor(args: argparse.Namespace) -> str:
     return f"staff:{args.by or getpass.getuser()}"
 
 
-def booking_json(booking: Booking) -> dict[str, object]:
+def booking_json(booking: Booking, *, exact_address: bool = False) -> dict[str, object]:
+    """`exact_address` for the staff who go there (`show`); listings mask it. Phones: masked."""
+    address = booking.address if exact_address else mask_address(booking.address) or None
     return {
         "number": booking.number,
         "status": booking.status.value,
@@ -124,8 +126,8 @@ def booking_json(booking: Booking) -> dict[str, object]:
         "start": china_time.to_china(booking.starts_at).isoformat(),
         "end": china_time.to_china(booking.ends_at).isoformat(),
         "people": booking.people,
-        "phone": mask_phones_in_text(booking.phone) if booking.phone else None,
-        "address": booking.address,
+        "phone": mask_phone(booking.phone) if booking.phone else None,
+        "address": address,
         "channel": booking.channel,
         "note": booking.status_note,
     }
@@ -170,7 +172,7 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     with database(settings) as factory, factory() as session:
         booking = bookings.get_booking(session=session, number=args.number)
-        row = booking_json(booking)
+        row = booking_json(booking, exact_address=True)
         events = [
             {
                 "at": china_time.to_china(e.at).isoformat(timespec="seconds"),

@@ -231,3 +231,27 @@ def test_cancel_without_saying_which_offers_a_pick(factory: sessionmaker[Session
     ]
     _, [message] = run(ActionCancelBooking(), cancel_tracker("/cancel_booking", "YY000002"))
     assert message["response"] == "utter_booking_cancelled" and message["number"] == "YY000002"
+
+
+def test_a_home_service_keeps_the_address_and_waits_for_staff(
+    factory: sessionmaker[Session],
+) -> None:
+    with factory.begin() as session:
+        site_id = add_site(session).id
+    tracker = make_tracker(
+        sender_id=ME,
+        text='/book_slot{"slot_start": "2026-11-26T08:30:00+08:00"}',
+        intent="book_slot",
+        slots={"booking_place": "和顺社区3栋2单元501"},
+        entities=[
+            {"entity": "slot_start", "value": "2026-11-26T08:30:00+08:00"},
+            {"entity": "booking_site_id", "value": str(site_id)},
+            {"entity": "service", "value": "家政服务"},
+        ],
+    )
+    _, [message] = run(ActionBookSlot(), tracker)
+    assert message["response"] == "utter_booking_pending"
+    with factory() as session:
+        booking = session.get(Booking, 1)
+        assert booking is not None and booking.status is BookingStatus.PENDING
+        assert booking.address == "和顺社区3栋2单元501"

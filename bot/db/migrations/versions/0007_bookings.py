@@ -2,7 +2,7 @@
 their history.
 
 Revision ID: 0007_bookings
-Revises: 0005_staff_console (0006_nlu_trainer once the trainer branch is merged)
+Revises: 0006_nlu_trainer
 Create Date: 2026-12-02
 """
 
