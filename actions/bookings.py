@@ -28,6 +28,7 @@ from bot.bookings.slots import free_slots, offer_for
 from bot.db.bookings import Booking, BookingStatus
 from bot.db.sites import Site
 from bot.sites.coords import valid_point
+from bot.templates import phrases
 from bot.templates.notifications import BOOKING_STATUS_LABELS, day_label, slot_label
 
 Events = list[dict[str, Any]]
@@ -293,7 +294,8 @@ class ActionBookSlot(Action):
             day=day_label(booking.starts_at),
             time=f"{china_time.to_china(booking.starts_at):%H:%M}-"
             f"{china_time.to_china(booking.ends_at):%H:%M}",
-            bring=booking.slot.offer.bring or (defaults.bring if defaults else "身份证"),
+            bring=booking.slot.offer.bring
+            or (defaults.bring if defaults else phrases.DEFAULT_BRING),
             people=booking.people,
         )
 
@@ -328,7 +330,7 @@ class ActionListBookings(Action):
                 dispatcher.utter_message(response="utter_no_bookings")
                 return []
             buttons = [
-                {"title": f"取消 {b.number}", "payload": cancel_payload(b.number)}
+                {"title": phrases.cancel_button(b.number), "payload": cancel_payload(b.number)}
                 for b in found[:MAX_LISTED]
             ]
             dispatcher.utter_message(
@@ -371,7 +373,7 @@ class ActionCancelBooking(Action):
                     return clear_booking()
                 chosen = chosen or found
                 buttons = [
-                    {"title": f"取消 {b.number} {slot_label(b.starts_at, b.ends_at)}",
+                    {"title": phrases.cancel_button(b.number, slot_label(b.starts_at, b.ends_at)),
                      "payload": cancel_payload(b.number)}
                     for b in chosen[:MAX_LISTED]
                 ]  # fmt: skip

@@ -77,9 +77,9 @@ def site_card(dispatcher: CollectingDispatcher, item: NearbySite, now: Any) -> N
         distance=wording.distance_text(item.distance_m),
         walk_minutes=item.walk_minutes,
         status=wording.status_text(wording.nearby_status(item), now),
-        services=wording.joined(item.services[:6]) or "暂无登记",
+        services=wording.joined(item.services[:6]) or wording.NOT_REGISTERED,
         address=site.address,
-        phone=site.phone or "暂无",
+        phone=site.phone or wording.NO_PHONE,
         map_link=wording.map_link(site.name, site.lat, site.lon),
     )
 
@@ -92,9 +92,9 @@ def named_site_card(dispatcher: CollectingDispatcher, site: Site) -> None:
         name=site.name,
         address=site.address,
         status=wording.status_text(site_status(site, at=now), now),
-        hours=format_hours(hours) if hours else "暂未登记",
+        hours=format_hours(hours) if hours else wording.HOURS_NOT_REGISTERED,
         holiday=wording.holiday_text(site.holiday),
-        phone=site.phone or "暂无",
+        phone=site.phone or wording.NO_PHONE,
         map_link=wording.map_link(site.name, site.lat, site.lon),
     )
 
@@ -209,7 +209,7 @@ class ActionOpeningHours(Action):
                     weekly_hours_reply(dispatcher, site, now)
                     continue
                 say_hours_answer(dispatcher, answer, name=site.name,
-                                 phone=site.phone or "暂无", today=now.date())  # fmt: skip
+                                 phone=site.phone or wording.NO_PHONE, today=now.date())  # fmt: skip
             return [SlotSet("last_site_id", str(site.id))]
 
 
@@ -219,9 +219,9 @@ def weekly_hours_reply(dispatcher: CollectingDispatcher, site: Site, now: dt.dat
         response="utter_site_hours",
         name=site.name,
         status=wording.status_text(site_status(site, at=now), now),
-        hours=format_hours(hours) if hours else "暂未登记",
+        hours=format_hours(hours) if hours else wording.HOURS_NOT_REGISTERED,
         holiday=wording.holiday_text(site.holiday),
-        phone=site.phone or "暂无",
+        phone=site.phone or wording.NO_PHONE,
     )
 
 
@@ -243,7 +243,7 @@ class ActionSiteServices(Action):
                 dispatcher.utter_message(
                     response="utter_site_services",
                     name=site.name,
-                    services=wording.joined(offered) or "暂无登记",
+                    services=wording.joined(offered) or wording.NOT_REGISTERED,
                 )
             else:
                 has = "utter_site_has_service" if asked in offered else "utter_site_lacks_service"

@@ -99,6 +99,15 @@ SHARED_POINT = "已发送的定位"  # a shared point, which has no address
 PHONE_NOT_GIVEN = "不留"
 NOT_REGISTERED = "暂无登记"
 NO_PHONE = "暂无"
+HOURS_NOT_REGISTERED = "暂未登记"
+DEFAULT_BRING = "身份证"
+
+
+def cancel_button(number: str, when: str = "") -> str:
+    """The title of the button that cancels booking `number` (optionally with its time)."""
+    return f"取消 {number} {when}".rstrip()
+
+
 NEXT_WORKDAY = "下一个工作日"
 
 
