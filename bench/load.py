@@ -445,6 +445,7 @@ def started_stack(
     model: Path | None = None,
     extra_env: dict[str, str] | None = None,
     work: Path | None = None,
+    prepare: bool = True,
 ) -> Iterator[Target]:
     """Starts engine + action server (+ web service for WeChat) and yields where they answer.
 
@@ -457,7 +458,8 @@ def started_stack(
     settings = Settings(JIAMENKOU_HOME=ROOT, DATABASE_URL=database_url)
     points = _registry_points(settings.effective_database_url, settings.vocabulary_file)
     project = RasaProject.from_settings(settings)
-    prepare_training_data(project, training_vocabulary(settings))
+    if prepare:  # the engine reads the generated jieba dictionary (build/)
+        prepare_training_data(project, training_vocabulary(settings))
     token = secrets.token_urlsafe(24)
     wechat_token = secrets.token_urlsafe(16)
     engine_port, action_port, web_port = free_port(), free_port(), free_port()

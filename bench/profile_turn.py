@@ -130,6 +130,7 @@ def main() -> int:
                     "--duration",
                     str(int(args.seconds)),
                     "--nonblocking",
+                    "--subprocesses",  # Sanic serves the actions in a worker process
                     "--output",
                     str(raw_dir / f"{name.replace(' ', '-')}.txt"),
                 ],

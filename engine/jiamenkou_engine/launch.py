@@ -40,6 +40,11 @@ def main() -> None:
     sys.argv = ["rasa", *sys.argv[1:], "--auth-token", token]
     from rasa.__main__ import main as rasa_main
 
+    from jiamenkou_engine import action_calls, tracker_store
+
+    action_calls.install()  # kept-alive connections, the domain once, a compiled schema
+    tracker_store.install()  # SQLite: pooled connections, no fsync per commit in WAL mode
+
     rasa_main()
 
 

@@ -1,0 +1,145 @@
+"""Today's baseline against the current configuration, on the same machine in one run.
+
+Run: .venv/bin/python -m bench.side_by_side [--rounds 2] [--step-seconds 15] [--channel rest]
+
+Baseline: a model trained from `bench/baseline/config.yml` (the configuration before the
+per-core work; trained once into models/baseline/ when missing) served with Rasa's own action
+calls (`JIAMENKOU_ACTION_POOL=0`: a new connection and the whole domain on every call). New:
+the current model and engine. Both stacks run at once on their own ports and databases and are
+measured in turns, baseline then new, `--rounds` times: the saturation rate of the load
+test's conversation mix (`bench.load.find_saturation`), then each at half the new
+saturation... and the held-out NLU scores of both models. Prints one JSON object and appends
+it, dated, to bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from bench.load import Channel, Target, find_saturation, machine, run_load, started_stack
+from bot.config import Settings
+from bot.engine.environment import engine_env
+from bot.engine.project import RasaProject
+from bot.engine.training import current_model, prepare_training_data
+from bot.engine.training_vocabulary import training_vocabulary
+from bot.nlu.evaluate import evaluate_file
+
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE_CONFIG = ROOT / "bench" / "baseline" / "config.yml"
+BASELINE_MODEL = ROOT / "models" / "baseline" / "jiamenkou-baseline.tar.gz"
+RESULTS = ROOT / "bench" / "RESULTS.md"
+
+
+def baseline_model(project: RasaProject) -> Path:
+    """The baseline configuration's model (trained on today's data the first time)."""
+    if BASELINE_MODEL.exists():
+        return BASELINE_MODEL
+    BASELINE_MODEL.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [str(project.engine_bin / "python"), "-m", "jiamenkou_engine.train",
+         "--config", str(BASELINE_CONFIG), "--domain", str(project.domain),
+         "--data", *(str(d) for d in project.data_dirs if d.is_dir()),
+         "--out", str(BASELINE_MODEL.parent), "--fixed-model-name", "jiamenkou-baseline"],
+        cwd=project.root, env=engine_env(project), check=True,
+    )  # fmt: skip
+    return BASELINE_MODEL
+
+
+def progress(name: str, step: dict[str, Any]) -> None:
+    print(name, json.dumps(step), file=sys.stderr, flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.side_by_side")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--step-seconds", type=float, default=15.0)
+    parser.add_argument("--half-seconds", type=float, default=30.0)
+    parser.add_argument("--start-rate", type=float, default=8.0)
+    parser.add_argument("--channel", choices=("rest", "wechat"), default="rest")
+    parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
+    args = parser.parse_args()
+    channel: Channel = args.channel
+
+    settings = Settings(JIAMENKOU_HOME=ROOT)
+    project = RasaProject.from_settings(settings)
+    prepare_training_data(project, training_vocabulary(settings))
+    models = {"baseline": baseline_model(project), "new": current_model(project)}
+    envs = {"baseline": {"JIAMENKOU_ACTION_POOL": "0"}, "new": {}}
+    result: dict[str, Any] = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine_at_start": machine(),
+        "channel": channel,
+        "models": {k: v.name for k, v in models.items()},
+    }
+    with contextlib.ExitStack() as stacks:
+        managers = {
+            name: started_stack(
+                channel=channel, model=models[name], extra_env=envs[name], prepare=False
+            )
+            for name in models
+        }
+        # Both start at once: each engine takes one to three minutes to load.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            futures = {name: pool.submit(cm.__enter__) for name, cm in managers.items()}
+            targets: dict[str, Target] = {}
+            for name, future in futures.items():
+                targets[name] = future.result()
+                stacks.push(managers[name].__exit__)
+
+        async def measure() -> None:
+            for target in targets.values():  # warm-up: first calls build things lazily
+                await run_load(target, rate=4, seconds=5, channel=channel, check=False)
+            saturation: dict[str, list[float]] = {name: [] for name in targets}
+            steps: dict[str, list[Any]] = {name: [] for name in targets}
+            for _ in range(args.rounds):
+                for name, target in targets.items():
+                    found = await find_saturation(
+                        target, channel=channel, seconds=args.step_seconds,
+                        start=args.start_rate, factor=1.3, think_ms=500, max_p95_ms=1000,
+                        say=partial(progress, name),
+                    )  # fmt: skip
+                    saturation[name].append(found["saturation_turns_per_s"])
+                    steps[name].append(found["steps"])
+            best = {name: max(values) for name, values in saturation.items()}
+            result["saturation_turns_per_s"] = saturation
+            result["saturation_best"] = best
+            result["ratio_new_to_baseline"] = round(best["new"] / best["baseline"], 2)
+            result["steps"] = steps
+            half = round(best["new"] / 2, 1)
+            at_half: dict[str, Any] = {}
+            for name, target in targets.items():
+                rate = half if name == "new" else round(best[name] / 2, 1)
+                at_half[name] = await run_load(
+                    target, rate=rate, seconds=args.half_seconds, channel=channel
+                )
+            result["at_half_saturation"] = at_half
+            heldout = ROOT / "tests" / "data" / "nlu_heldout.yml"
+            scores = {}
+            for name, target in targets.items():
+                s = await evaluate_file(heldout, base_url=target.engine_url, token=target.token)
+                scores[name] = {k: s[k] for k in ("n", "intent_macro_f1", "intent_accuracy")}
+            result["heldout"] = scores
+
+        asyncio.run(measure())
+    result["machine_at_end"] = machine()
+    line = json.dumps(result, ensure_ascii=False)
+    print(line)
+    if not args.no_record:
+        with RESULTS.open("a", encoding="utf-8") as out:
+            out.write(f"\n- side by side ({result['date']}, {os.cpu_count()} cores): `{line}`\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
