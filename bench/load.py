@@ -36,6 +36,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections import Counter
@@ -422,11 +423,17 @@ async def find_saturation(
 
 
 # --- starting the stack ---------------------------------------------------------------------
+# Alembic keeps its migration context in module state: two stacks started from two threads
+# (bench.side_by_side) migrate one after the other.
+_MIGRATING = threading.Lock()
+
+
 def _registry_points(database_url: str, vocabulary_file: Path) -> list[tuple[float, float]]:
     """The registry's sites (the sample one loaded first when the database has none)."""
     engine = make_engine(database_url)
     try:
-        upgrade_to_head(engine)
+        with _MIGRATING:
+            upgrade_to_head(engine)
         factory = make_session_factory(engine)
         with factory.begin() as session:
             if session.scalar(select(Site.id).limit(1)) is None:
@@ -446,16 +453,18 @@ def started_stack(
     extra_env: dict[str, str] | None = None,
     work: Path | None = None,
     prepare: bool = True,
+    root: Path = ROOT,
 ) -> Iterator[Target]:
     """Starts engine + action server (+ web service for WeChat) and yields where they answer.
 
     The databases come from DATABASE_URL / TRACKER_DATABASE_URL / REDIS_URL when set;
-    otherwise a throwaway SQLite database under `work` with the sample registry.
+    otherwise a throwaway SQLite database under `work` with the sample registry. `root` is the
+    checkout whose engine, action server and model are run (bench.side_by_side's baseline).
     """
     work = work or Path(tempfile.mkdtemp(prefix="jiamenkou-load-"))
     env_db = os.environ.get("DATABASE_URL")
     database_url = env_db or f"sqlite:///{work / 'load.db'}"
-    settings = Settings(JIAMENKOU_HOME=ROOT, DATABASE_URL=database_url)
+    settings = Settings(JIAMENKOU_HOME=root, DATABASE_URL=database_url)
     points = _registry_points(settings.effective_database_url, settings.vocabulary_file)
     project = RasaProject.from_settings(settings)
     if prepare:  # the engine reads the generated jieba dictionary (build/)

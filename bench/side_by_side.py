@@ -2,10 +2,11 @@
 
 Run: .venv/bin/python -m bench.side_by_side [--rounds 2] [--step-seconds 15] [--channel rest]
 
-Baseline: a model trained from `bench/baseline/config.yml` (the configuration before the
-per-core work; trained once into models/baseline/ when missing) served with Rasa's own action
-calls (`JIAMENKOU_ACTION_POOL=0`: a new connection and the whole domain on every call). New:
-the current model and engine. Both stacks run at once on their own ports and databases and are
+Baseline: the code of `--baseline-ref` (default: the commit before the per-core work),
+exported into a folder of its own that uses this checkout's two environments, so its engine
+launcher, action server and domain code run as they were; its model is trained once from
+`bench/baseline/config.yml` (that commit's engine/config.yml) into models/baseline/, and
+`JIAMENKOU_ACTION_POOL=0` is set too. New: this checkout, its current model. Both stacks run at once on their own ports and databases and are
 measured in turns, baseline then new, `--rounds` times: the saturation rate of the load
 test's conversation mix (`bench.load.find_saturation`), then each at half the new
 saturation... and the held-out NLU scores of both models. Prints one JSON object and appends
@@ -41,6 +42,27 @@ BASELINE_MODEL = ROOT / "models" / "baseline" / "jiamenkou-baseline.tar.gz"
 RESULTS = ROOT / "bench" / "RESULTS.md"
 
 
+BASELINE_REF = "748c93c"  # main before issue 14's per-core work
+
+
+def baseline_checkout(ref: str) -> Path:
+    """`ref`'s files (git archive) beside this checkout's environments, made once."""
+    target = ROOT / "models" / "baseline" / f"checkout-{ref}"
+    if not (target / "bot").is_dir():
+        target.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(
+            ["git", "archive", ref], cwd=ROOT, check=True, capture_output=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    for env in (".venv-engine", "models"):
+        link = target / env
+        if env == "models":
+            link.mkdir(exist_ok=True)
+        elif not link.exists():
+            link.symlink_to(ROOT / env)
+    return target
+
+
 def baseline_model(project: RasaProject) -> Path:
     """The baseline configuration's model (trained on today's data the first time)."""
     if BASELINE_MODEL.exists():
@@ -68,6 +90,7 @@ def main() -> int:
     parser.add_argument("--start-rate", type=float, default=8.0)
     parser.add_argument("--channel", choices=("rest", "wechat"), default="rest")
     parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
+    parser.add_argument("--baseline-ref", default=BASELINE_REF)
     args = parser.parse_args()
     channel: Channel = args.channel
 
@@ -75,17 +98,25 @@ def main() -> int:
     project = RasaProject.from_settings(settings)
     prepare_training_data(project, training_vocabulary(settings))
     models = {"baseline": baseline_model(project), "new": current_model(project)}
+    roots = {"baseline": baseline_checkout(args.baseline_ref), "new": ROOT}
+    base_settings = Settings(JIAMENKOU_HOME=roots["baseline"])
+    prepare_training_data(RasaProject.from_settings(base_settings), training_vocabulary(settings))
     envs = {"baseline": {"JIAMENKOU_ACTION_POOL": "0"}, "new": {}}
     result: dict[str, Any] = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine_at_start": machine(),
         "channel": channel,
         "models": {k: v.name for k, v in models.items()},
+        "baseline_ref": args.baseline_ref,
     }
     with contextlib.ExitStack() as stacks:
         managers = {
             name: started_stack(
-                channel=channel, model=models[name], extra_env=envs[name], prepare=False
+                channel=channel,
+                model=models[name],
+                extra_env=envs[name],
+                prepare=False,
+                root=roots[name],
             )
             for name in models
         }

@@ -33,15 +33,37 @@ def locate_place(*, session: Session, name: str) -> tuple[float, float] | None:
     """WGS-84 (lat, lon) of a typed place name, or None when the registry does not know it.
 
     Looks at gazetteer places, then site names, then the middle of the sites of a community
-    or street of that name; also tries the name with a common suffix added or removed.
+    or street of that name; also tries the name with a common suffix added or removed (each
+    variant in turn, in that order of kinds).
     """
     base = normalise_name(name)
     if not base:
         return None
-    for candidate in _variants(base):
-        point = _locate_exact(session, candidate)
-        if point is not None:
-            return point
+    variants = _variants(base)
+    # Four queries for all variants at once instead of four per variant: a typed address
+    # has eight variants, and a report's place is looked up on every answer.
+    found: dict[tuple[int, str], tuple[float, float]] = {}
+    for place in session.execute(
+        select(Place.name, Place.lat, Place.lon).where(Place.name.in_(variants))
+    ):
+        found.setdefault((0, place.name), (place.lat, place.lon))
+    for site in session.execute(
+        select(Site.name, Site.lat, Site.lon).where(Site.name.in_(variants)).order_by(Site.id)
+    ):
+        found.setdefault((1, site.name), (site.lat, site.lon))
+    for kind, column in ((2, Site.community), (3, Site.street)):
+        rows = session.execute(
+            select(column, func.avg(Site.lat), func.avg(Site.lon))
+            .where(column.in_(variants))
+            .group_by(column)
+        )
+        for value, lat, lon in rows:
+            found[(kind, value)] = (float(lat), float(lon))
+    for candidate in variants:
+        for kind in range(4):
+            point = found.get((kind, candidate))
+            if point is not None:
+                return point
     return None
 
 
@@ -53,24 +75,6 @@ def _variants(name: str) -> list[str]:
     if len(variants) == 1:
         variants.extend(name + suffix for suffix in _SUFFIXES)
     return variants
-
-
-def _locate_exact(session: Session, name: str) -> tuple[float, float] | None:
-    place = session.execute(select(Place.lat, Place.lon).where(Place.name == name)).first()
-    if place is not None:
-        return place.lat, place.lon
-    site = session.execute(
-        select(Site.lat, Site.lon).where(Site.name == name).order_by(Site.id).limit(1)
-    ).first()
-    if site is not None:
-        return site.lat, site.lon
-    for column in (Site.community, Site.street):
-        row = session.execute(
-            select(func.avg(Site.lat), func.avg(Site.lon), func.count()).where(column == name)
-        ).one()
-        if row[2]:
-            return float(row[0]), float(row[1])
-    return None
 
 
 @dataclass(frozen=True)
