@@ -2,7 +2,7 @@
 service for WeChat) while `bench.load` drives the usual conversation mix at a steady rate.
 
 Run: .venv/bin/python -m bench.profile_turn [--rate 10] [--seconds 40] [--channel rest|wechat]
-     [--model PATH] [--raw-dir DIR]
+     [--model PATH] [--raw-dir DIR] [--baseline]
 
 Each process's samples (py-spy, 100 Hz, only threads that are running) are sorted into stages
 by the innermost frame that names one (the first matching rule below, from the leaf up), then
@@ -22,7 +22,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from bench.load import Channel, machine, run_load, started_stack
+from bench.load import ROOT, Channel, machine, run_load, started_stack
+from bot.config import Settings
+from bot.engine.project import RasaProject
+from bot.engine.training import prepare_training_data
+from bot.engine.training_vocabulary import training_vocabulary
 
 HZ = 100
 # (stage, substring of a frame "function (file:line)"), checked from the leaf frame upwards;
@@ -107,12 +111,28 @@ def main() -> int:
     parser.add_argument("--channel", choices=("rest", "wechat"), default="rest")
     parser.add_argument("--model", type=Path)
     parser.add_argument("--raw-dir", type=Path)
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="profile bench.side_by_side's baseline (its checkout and model) instead",
+    )
     args = parser.parse_args()
     channel: Channel = args.channel
     raw_dir = args.raw_dir or Path(tempfile.mkdtemp(prefix="jiamenkou-profile-"))
     raw_dir.mkdir(parents=True, exist_ok=True)
     spy = Path(sys.executable).parent / "py-spy"
-    with started_stack(channel=channel, model=args.model) as target:
+    root, model, env = ROOT, args.model, {}
+    if args.baseline:
+        from bench.side_by_side import BASELINE_REF, baseline_checkout, baseline_model
+
+        root = baseline_checkout(BASELINE_REF)
+        model = baseline_model(RasaProject.from_settings(Settings(JIAMENKOU_HOME=ROOT)))
+        env = {"JIAMENKOU_ACTION_POOL": "0"}
+        prepare_training_data(
+            RasaProject.from_settings(Settings(JIAMENKOU_HOME=root)),
+            training_vocabulary(Settings(JIAMENKOU_HOME=ROOT)),
+        )
+    with started_stack(channel=channel, model=model, extra_env=env, root=root) as target:
         # Warm up (first calls load lazily built things), then sample a steady run.
         asyncio.run(run_load(target, rate=args.rate, seconds=5, channel=channel, check=False))
         watched = {"engine": ENGINE_STAGES, "action server": ACTION_STAGES, "web": WEB_STAGES}
@@ -145,7 +165,12 @@ def main() -> int:
         )
         for proc in spies.values():
             proc.wait(timeout=120)
-    result: dict[str, Any] = {"machine": machine(), "channel": channel, "load": load}
+    result: dict[str, Any] = {
+        "machine": machine(),
+        "channel": channel,
+        "configuration": "baseline" if args.baseline else "new",
+        "load": load,
+    }
     turns = int(load["turns"])
     for name in spies:
         raw = raw_dir / f"{name.replace(' ', '-')}.txt"

@@ -14,7 +14,6 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from functools import partial
 from typing import Any
 
 from rasa_sdk import utils
@@ -23,7 +22,6 @@ from rasa_sdk.executor import ActionExecutor
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from sanic.worker.loader import AppLoader
 
 from bot.engine.environment import ACTION_TOKEN_VARIABLE
 from bot.privacy import install_process_masking
@@ -35,8 +33,7 @@ logger = logging.getLogger(__name__)
 
 
 def guarded_app(executor: ActionExecutor, token: str, **options: Any) -> Sanic[Any, Any]:
-    """rasa-sdk's app with the token check in front (module level: Sanic's workers rebuild the
-    app from this factory in their own process, so masking is installed there too)."""
+    """rasa-sdk's app with the token check in front."""
     install_process_masking()
     app: Sanic[Any, Any] = create_app_for_serve(executor, cors_origins=None, **options)
     expected = token.encode()
@@ -69,13 +66,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     utils.update_sanic_log_level()
     executor = ActionExecutor()
     executor.register_package(args.actions)
-    loader = AppLoader(factory=partial(guarded_app, executor, token))
-    app = loader.load()
+    app = guarded_app(executor, token)
     host = os.environ.get("SANIC_HOST", "127.0.0.1")
-    # No access log: its request lines would carry the token in the query string.
-    app.prepare(host=host, port=args.port, workers=1, access_log=False)
+    # One process, no worker manager: a manager gives its worker 30 s to report ready and
+    # kills everything when a loaded machine takes longer; the engine is one process too, and
+    # `jiamenkou up` restarts a dead action server. No access log: its request lines would
+    # carry the token in the query string.
+    app.prepare(host=host, port=args.port, single_process=True, access_log=False)
     logger.info("action server on http://%s:%s (token required)", host, args.port)
-    Sanic.serve(primary=app, app_loader=loader)
+    Sanic.serve_single(primary=app)
     return 0
 
 
