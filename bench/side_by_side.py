@@ -6,7 +6,8 @@ Baseline: the code of `--baseline-ref` (default: the commit before the per-core 
 exported into a folder of its own that uses this checkout's two environments, so its engine
 launcher, action server and domain code run as they were; its model is trained once from
 `bench/baseline/config.yml` (that commit's engine/config.yml) into models/baseline/, and
-`JIAMENKOU_ACTION_POOL=0` is set too. New: this checkout, its current model. Both stacks run at once on their own ports and databases and are
+`JIAMENKOU_ACTION_POOL=0` is set too. Only the action server's entry point is this
+checkout's (see `baseline_checkout`). New: this checkout, its current model. Both stacks run at once on their own ports and databases and are
 measured in turns, baseline then new, `--rounds` times: the saturation rate of the load
 test's conversation mix (`bench.load.find_saturation`), then each at half the new
 saturation... and the held-out NLU scores of both models. Prints one JSON object and appends
@@ -21,6 +22,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -54,6 +56,10 @@ def baseline_checkout(ref: str) -> Path:
             ["git", "archive", ref], cwd=ROOT, check=True, capture_output=True
         ).stdout
         subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    # The one file taken from this checkout: the action server's entry point in Sanic's
+    # single-process mode. The old one's worker manager gives the worker 30 s to start and
+    # kills the server on a loaded machine; the actions and domain code stay the baseline's.
+    shutil.copyfile(ROOT / "bot" / "action_server.py", target / "bot" / "action_server.py")
     for env in (".venv-engine", "models"):
         link = target / env
         if env == "models":
