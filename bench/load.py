@@ -508,7 +508,7 @@ def started_stack(
         action_port=action_port,
         token=token,
         log_dir=work / "logs",
-        ready_timeout_s=600.0,
+        ready_timeout_s=1800.0,  # a shared, loaded machine has taken over 10 minutes
         extra_env=env,
         extra_children=children,
         tracker_url=settings.effective_tracker_database_url,

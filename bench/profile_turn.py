@@ -32,6 +32,7 @@ HZ = 100
 # (stage, substring of a frame "function (file:line)"), checked from the leaf frame upwards;
 # the first frame that matches any rule decides the stage.
 ENGINE_STAGES: tuple[tuple[str, str], ...] = (
+    ("action call: response schema check", "jsonschema"),
     ("nlu: tokenizer", "jieba"),
     ("nlu: featurizers", "featurizers/"),
     ("nlu: DIET", "diet_classifier"),

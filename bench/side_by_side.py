@@ -130,9 +130,16 @@ def main() -> int:
         with ThreadPoolExecutor(max_workers=2) as pool:
             futures = {name: pool.submit(cm.__enter__) for name, cm in managers.items()}
             targets: dict[str, Target] = {}
+            failed: BaseException | None = None
             for name, future in futures.items():
-                targets[name] = future.result()
-                stacks.push(managers[name].__exit__)
+                try:
+                    targets[name] = future.result()
+                except BaseException as exc:  # the other stack is still stopped below
+                    failed = failed or exc
+                else:
+                    stacks.push(managers[name].__exit__)
+            if failed is not None:
+                raise failed
 
         async def measure() -> None:
             for target in targets.values():  # warm-up: first calls build things lazily
