@@ -270,6 +270,15 @@ async def _converse(
             await asyncio.sleep(rng.expovariate(1 / think_s))
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc; 0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -333,6 +342,7 @@ async def run_load(
         )
         tasks: list[asyncio.Task[None]] = []
         side = asyncio.create_task(during()) if during is not None else None
+        cpu_before = {name: cpu_seconds(pid) for name, pid in target.pids.items()}
         started = time.perf_counter()
         deadline = started + seconds
         next_at = started
@@ -356,12 +366,20 @@ async def run_load(
         if side is not None:
             await side
         elapsed = time.perf_counter() - started
+        cpu = {n: cpu_seconds(pid) - cpu_before[n] for n, pid in target.pids.items()}
         lost = duplicated = None
         if check:
             await asyncio.sleep(1.0)  # a WeChat turn past the passive window is still running
             lost, duplicated = await check_record(http, target, transport, tally.residents)
     lat_ms = tally.latencies_ms
+    # CPU milliseconds the stack's processes spent per answered turn: on a shared machine the
+    # share of the cores a run gets moves, the work a turn costs much less.
+    cpu_ms = {f"cpu_ms_per_turn_{n.replace(' ', '_')}": round(c * 1000 / max(1, len(lat_ms)), 1)
+              for n, c in cpu.items()}  # fmt: skip
+    if cpu:
+        cpu_ms["cpu_ms_per_turn"] = round(sum(cpu.values()) * 1000 / max(1, len(lat_ms)), 1)
     return {
+        **cpu_ms,
         "rate": rate,
         "turns_per_s": round(in_window / seconds, 2),
         "p50_ms": round(percentile(lat_ms, 0.50), 1),

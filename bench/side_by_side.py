@@ -23,6 +23,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -97,6 +98,11 @@ def main() -> int:
     parser.add_argument("--channel", choices=("rest", "wechat"), default="rest")
     parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
     parser.add_argument("--baseline-ref", default=BASELINE_REF)
+    parser.add_argument("--cpu-rate", type=float, default=3.0)
+    parser.add_argument("--cpu-seconds", type=float, default=20.0)
+    parser.add_argument(
+        "--skip-saturation", action="store_true", help="only CPU per turn (a loaded machine)"
+    )
     args = parser.parse_args()
     channel: Channel = args.channel
 
@@ -144,6 +150,26 @@ def main() -> int:
         async def measure() -> None:
             for target in targets.values():  # warm-up: first calls build things lazily
                 await run_load(target, rate=4, seconds=5, channel=channel, check=False)
+            # CPU per turn, interleaved: what a turn costs the engine + action server, whatever
+            # share of the cores the run gets; 1000 / it is the turns/s one core can serve.
+            cpu: dict[str, list[Any]] = {name: [] for name in targets}
+            for _ in range(args.rounds):
+                for name, target in targets.items():
+                    run = await run_load(
+                        target, rate=args.cpu_rate, seconds=args.cpu_seconds, channel=channel
+                    )
+                    progress(name, run)
+                    cpu[name].append(run)
+            cost = {
+                name: round(statistics.median(r["cpu_ms_per_turn"] for r in runs), 1)
+                for name, runs in cpu.items()
+            }
+            result["cpu_runs"] = cpu
+            result["cpu_ms_per_turn"] = cost
+            result["turns_per_core_s"] = {n: round(1000 / c, 1) for n, c in cost.items()}
+            result["per_core_ratio_new_to_baseline"] = round(cost["baseline"] / cost["new"], 2)
+            if args.skip_saturation:
+                return
             saturation: dict[str, list[float]] = {name: [] for name in targets}
             steps: dict[str, list[Any]] = {name: [] for name in targets}
             for _ in range(args.rounds):
@@ -168,6 +194,9 @@ def main() -> int:
                     target, rate=rate, seconds=args.half_seconds, channel=channel
                 )
             result["at_half_saturation"] = at_half
+            await heldout_scores()
+
+        async def heldout_scores() -> None:
             heldout = ROOT / "tests" / "data" / "nlu_heldout.yml"
             scores = {}
             for name, target in targets.items():
@@ -176,6 +205,8 @@ def main() -> int:
             result["heldout"] = scores
 
         asyncio.run(measure())
+        if args.skip_saturation:
+            asyncio.run(heldout_scores())
     result["machine_at_end"] = machine()
     line = json.dumps(result, ensure_ascii=False)
     print(line)
