@@ -5,6 +5,8 @@ the resident's own bookings."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -23,14 +25,18 @@ from bot.bookings.catalogue import bookable_services, defaults_for
 from bot.bookings.dates import Grain, When, parse_when
 from bot.bookings.errors import BookingError, DateNotUnderstood, PastTime, SlotFull
 from bot.bookings.numbers import find_number
-from bot.bookings.places import people_in, site_for
+from bot.bookings.places import people_answer, people_in, site_for
 from bot.bookings.slots import free_slots, offer_for
 from bot.db.bookings import Booking, BookingStatus
 from bot.db.sites import Site
+from bot.privacy import mask_phone
 from bot.sites.coords import valid_point
+from bot.tickets.errors import InvalidPhone
+from bot.tickets.phones import find_phone, normalize_phone
 from bot.templates import phrases
 from bot.templates.notifications import BOOKING_STATUS_LABELS, day_label, slot_label
 
+logger = logging.getLogger(__name__)
 Events = list[dict[str, Any]]
 BOOKING_SLOTS = (
     "booking_service",
@@ -38,7 +44,9 @@ BOOKING_SLOTS = (
     "booking_site_id",
     "booking_when",
     "booking_people",
+    "booking_phone",
 )
+NO_PHONE = "none"
 SHARED = "__shared_location__"
 CANCELLED = "__cancelled__"
 MAX_LISTED = 5
@@ -56,6 +64,16 @@ def bookable(phrase: str | None) -> str | None:
 def is_home(service: str) -> bool:
     defaults = defaults_for(service)
     return defaults is not None and defaults.home
+
+
+def counts_people(service: str) -> bool:
+    defaults = defaults_for(service)
+    return defaults is not None and defaults.per_person
+
+
+def phone_of(tracker: Tracker) -> str | None:
+    phone = tracker.get_slot("booking_phone")
+    return None if phone in (None, "", NO_PHONE) else str(phone)
 
 
 def slot_payload(start: str, site_id: int, service: str) -> str:
@@ -93,7 +111,8 @@ class ActionStartBooking(Action):
             dispatcher.utter_message(response="utter_booking_service_not_bookable", service=named)
         when: str | None = None
         # Entity words are no times, whatever they contain (四点半课堂 is no 16:30).
-        spoken = text
+        phone = find_phone(text) if not text.startswith("/") else None
+        spoken = _without_phone(text)
         for entity in tracker.latest_message.get("entities") or []:
             spoken = spoken.replace(str(entity.get("value") or ""), " ")
             spoken = spoken.replace(text[entity.get("start", 0) : entity.get("end", 0)], " ")
@@ -110,13 +129,34 @@ class ActionStartBooking(Action):
             SlotSet("booking_service", service),
             SlotSet("booking_place", place),
             SlotSet("booking_when", when),
-            SlotSet("booking_people", people_in(text)),
+            SlotSet("booking_people", people_in(_without_phone(text))),
+            SlotSet("booking_phone", phone),
         ]
+
+
+def _without_phone(text: str) -> str:
+    """The text with digit runs long enough to be phone numbers blanked (no time, no count)."""
+    return re.sub(r"\+?\d[\d\s-]{6,}\d", " ", text)
 
 
 class ValidateBookingForm(FormValidationAction):
     def name(self) -> str:
         return "validate_booking_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """People only where the service counts people; nothing more once cancelled."""
+        service = tracker.get_slot("booking_service")
+        if service == CANCELLED or tracker.get_slot("booking_place") == CANCELLED:
+            return ["booking_service", "booking_place"]
+        if service and not counts_people(str(service)):
+            return [slot for slot in domain_slots if slot != "booking_people"]
+        return domain_slots
 
     def _cancelled(self, tracker: Tracker) -> dict[str, Any] | None:
         if is_cancel(latest_text(tracker), context.vocabulary()):
@@ -155,6 +195,47 @@ class ValidateBookingForm(FormValidationAction):
             # A home service keeps the resident's address; the site is the one serving it.
             place = value if is_home(str(service)) and value != SHARED else site.name
             return {"booking_place": place, "booking_site_id": str(site.id)}
+
+    def validate_booking_people(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return {"booking_people": int(value)}
+        cancelled = self._cancelled(tracker)
+        if cancelled:
+            return cancelled
+        count = people_answer(str(value or ""))
+        if count is None:
+            dispatcher.utter_message(response="utter_booking_people_invalid")
+            return {"booking_people": None}
+        defaults = defaults_for(str(tracker.get_slot("booking_service") or ""))
+        if defaults is not None and count > defaults.capacity:
+            dispatcher.utter_message(
+                response="utter_booking_people_too_many", capacity=defaults.capacity
+            )
+            return {"booking_people": None}
+        return {"booking_people": count}
+
+    def validate_booking_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = str(value or "").strip()
+        if text.startswith("+") and text[1:].isdigit():
+            return {"booking_phone": text}  # already validated (from the first message)
+        if text == NO_PHONE or context.vocabulary().reply_kind(text) == "decline":
+            return {"booking_phone": NO_PHONE}
+        cancelled = self._cancelled(tracker)
+        if cancelled:
+            return cancelled
+        try:
+            phone = normalize_phone(text) if text else None
+        except InvalidPhone:
+            phone = find_phone(text)
+        if phone is None:
+            dispatcher.utter_message(response="utter_booking_phone_invalid")
+            return {"booking_phone": None}
+        logger.info("booking phone given: %s", mask_phone(phone))
+        return {"booking_phone": phone}
 
     def _site(self, tracker: Tracker, session: Session, service: str, value: str) -> Site | None:
         point = valid_point(tracker.get_slot("latitude"), tracker.get_slot("longitude"))
@@ -263,7 +344,7 @@ class ActionBookSlot(Action):
         address = str(place)[:200] if is_home(str(service)) and place else None
         request = bookings.NewBooking(
             channel=channel, user_id=user, site_id=int(str(site_id)), service=str(service),
-            start=moment, people=people, address=address,
+            start=moment, people=people, address=address, phone=phone_of(tracker),
         )  # fmt: skip
         with context.transaction() as session:
             try:

@@ -15,6 +15,7 @@ from bot.sites.lookup import find_site_by_name
 from bot.sites.nearest import nearest_any
 
 _PEOPLE = re.compile(r"([0-9]+|[一二两三四五六七八九十])\s*(?:个人|人|位|口人)")
+_COUNT = re.compile(r"^\s*([0-9]+|[一二两三四五六七八九十])\s*(?:个|位|人|个人|口人)?\s*[。.!！]?\s*$")
 _NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)} | {"两": 2}
 MAX_PEOPLE = 20
 
@@ -54,6 +55,18 @@ def people_in(text: str) -> int | None:
     match = _PEOPLE.search(text)
     if match is None:
         return None
-    raw = match.group(1)
+    return _count(match.group(1))
+
+
+def people_answer(text: str) -> int | None:
+    """The answer to "how many people": "2", "两位", "我们三个人"; None when it is no count."""
+    found = people_in(text)
+    if found is not None:
+        return found
+    match = _COUNT.match(text)
+    return _count(match.group(1)) if match else None
+
+
+def _count(raw: str) -> int | None:
     count = int(raw) if raw.isdigit() else _NUMERALS[raw]
     return count if 1 <= count <= MAX_PEOPLE else None

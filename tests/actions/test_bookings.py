@@ -64,7 +64,114 @@ def test_the_first_message_gives_service_and_time(factory: sessionmaker[Session]
         "booking_site_id": None,
         "booking_when": "明天下午",
         "booking_people": 2,
+        "booking_phone": None,
     }
+
+
+def test_people_and_a_phone_in_the_first_message_are_kept(factory: sessionmaker[Session]) -> None:
+    text = "我们两个人想约明天上午的义诊，电话13912345678"
+    tracker = make_tracker(
+        sender_id=ME, text=text, intent="book_service", entities=[entity("service", "义诊", text)]
+    )
+    events, _ = run(ActionStartBooking(), tracker)
+    got = slots_set(events)
+    assert got["booking_people"] == 2 and got["booking_phone"] == "+8613912345678"
+    assert got["booking_service"] == "健康检测" and got["booking_when"] == "明天上午"
+
+
+def form_run(requested: str, text: str, slots: dict[str, Any], intent: str = "inform") -> Any:
+    tracker = make_form_tracker(
+        form="booking_form", requested=requested, text=text, slots=slots, sender_id=ME,
+        intent=intent,
+    )  # fmt: skip
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateBookingForm().run(dispatcher, tracker, engine_domain()))
+    return slots_set(events), [m["response"] for m in dispatcher.messages]
+
+
+PLACED = {"booking_place": "和顺社区党群服务站", "booking_site_id": "1"}
+
+
+def test_people_are_asked_only_where_the_service_counts_people(
+    factory: sessionmaker[Session],
+) -> None:
+    with factory.begin() as session:
+        add_site(session)
+    got, _ = form_run("booking_place", "和顺社区党群服务站", {"booking_service": "健康检测"})
+    assert "requested_slot" not in got  # the engine asks the next one in the domain's order
+    assert domain_form_slots()[2] == "booking_people"
+    got, _ = form_run("booking_place", "和顺社区党群服务站", {"booking_service": "法律援助"})
+    assert got["requested_slot"] == "booking_phone"
+    got, _ = form_run(
+        "booking_place", "和顺社区党群服务站", {"booking_service": "法律援助", "booking_phone": "none"}
+    )
+    assert got["requested_slot"] is None  # nothing left: the free slots come next
+
+
+def domain_form_slots() -> list[str]:
+    return list(engine_domain()["forms"]["booking_form"]["required_slots"])
+
+
+@pytest.mark.parametrize(("answer", "count"), [("2", 2), ("两位", 2), ("我们三个人", 3), ("1人", 1)])
+def test_a_people_answer_is_a_count(
+    factory: sessionmaker[Session], answer: str, count: int
+) -> None:
+    got, _ = form_run("booking_people", answer, {"booking_service": "健康检测", **PLACED})
+    assert got["booking_people"] == count
+
+
+@pytest.mark.parametrize(("answer", "reply"), [("很多", "utter_booking_people_invalid"),
+                                               ("9", "utter_booking_people_too_many")])  # fmt: skip
+def test_a_bad_people_answer_is_asked_again(
+    factory: sessionmaker[Session], answer: str, reply: str
+) -> None:
+    got, replies = form_run("booking_people", answer, {"booking_service": "健康检测", **PLACED})
+    assert got["booking_people"] is None and replies == [reply]
+
+
+@pytest.mark.parametrize(
+    ("answer", "stored"),
+    [("13912345678", "+8613912345678"), ("电话是 139 1234 5678", "+8613912345678"),
+     ("不用", "none"), ("不留", "none"), ("0553-6812345", "+865536812345")],
+)  # fmt: skip
+def test_the_phone_is_optional(factory: sessionmaker[Session], answer: str, stored: str) -> None:
+    got, replies = form_run("booking_phone", answer, {"booking_service": "法律援助", **PLACED})
+    assert got["booking_phone"] == stored and replies == []
+
+
+def test_a_wrong_phone_is_asked_again(factory: sessionmaker[Session]) -> None:
+    got, replies = form_run("booking_phone", "12345", {"booking_service": "法律援助", **PLACED})
+    assert got["booking_phone"] is None and replies == ["utter_booking_phone_invalid"]
+
+
+def test_the_phone_is_masked_in_the_log(
+    factory: sessionmaker[Session], caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("DEBUG"):
+        form_run("booking_phone", "13912345678", {"booking_service": "法律援助", **PLACED})
+    assert "13912345678" not in caplog.text and "139****5678" in caplog.text
+
+
+def test_a_group_takes_its_places_and_the_phone_is_kept(factory: sessionmaker[Session]) -> None:
+    with factory.begin() as session:
+        site_id = add_site(session).id
+    tracker = make_tracker(
+        sender_id=ME,
+        text='/book_slot{"slot_start": "2026-11-26T08:30:00+08:00"}',
+        intent="book_slot",
+        slots={"booking_people": 3, "booking_phone": "+8613912345678"},
+        entities=[
+            {"entity": "slot_start", "value": "2026-11-26T08:30:00+08:00"},
+            {"entity": "booking_site_id", "value": str(site_id)},
+            {"entity": "service", "value": "健康检测"},
+        ],
+    )
+    _, [message] = run(ActionBookSlot(), tracker)
+    assert message["response"] == "utter_booking_confirmed" and message["people"] == 3
+    with factory() as session:
+        booking = session.get(Booking, 1)
+        assert booking is not None and booking.people == 3 and booking.slot.booked == 3
+        assert booking.phone == "+8613912345678"
 
 
 def test_a_service_name_is_not_read_as_a_time(factory: sessionmaker[Session]) -> None:
