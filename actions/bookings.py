@@ -21,12 +21,19 @@ from actions.replies import utter_error
 from actions.report_form import is_cancel
 from bot import china_time
 from bot.bookings import service as bookings
+from bot.bookings.changes import day_meant, pick_slot, points_at_latest, read_change
 from bot.bookings.catalogue import bookable_services, defaults_for
 from bot.bookings.dates import Grain, When, parse_when
-from bot.bookings.errors import BookingError, DateNotUnderstood, PastTime, SlotFull
+from bot.bookings.errors import (
+    BookingError,
+    DateNotUnderstood,
+    PastTime,
+    SlotFull,
+    SlotUnavailable,
+)
 from bot.bookings.numbers import find_number
 from bot.bookings.places import people_answer, people_in, site_for
-from bot.bookings.slots import free_slots, offer_for
+from bot.bookings.slots import SlotView, free_slots, offer_for
 from bot.db.bookings import Booking, BookingStatus
 from bot.db.sites import Site
 from bot.privacy import mask_phone
@@ -85,6 +92,12 @@ def slot_payload(start: str, site_id: int, service: str) -> str:
 
 def cancel_payload(number: str) -> str:
     return f'/cancel_booking{{"booking_number": "{number}"}}'
+
+
+def change_payload(number: str, start: str | None = None) -> str:
+    if start is None:
+        return f'/change_booking{{"booking_number": "{number}"}}'
+    return f'/change_booking{{"booking_number": "{number}", "slot_start": "{start}"}}'
 
 
 def wished_time(tracker: Tracker) -> When | None:
@@ -485,3 +498,145 @@ class ActionCancelBooking(Action):
             service=booking.service,
             when=slot_label(booking.starts_at, booking.ends_at),
         )
+
+
+class ActionChangeBooking(Action):
+    """Change of time in one step: the new slot is booked and the old one cancelled together;
+    if the wished time is full the old booking stays and the nearest free times are offered.
+    Only the resident's own bookings are found."""
+
+    def name(self) -> str:
+        return "action_change_booking"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        channel, user = channel_and_user(tracker)
+        text = latest_text(tracker)
+        now = china_time.now()
+        number = find_number(latest_entity(tracker, "booking_number") or "") or find_number(text)
+        tapped = latest_entity(tracker, "slot_start")
+        request = read_change("" if text.startswith("/") else text, now)
+        when = request.when or (wished_time(tracker) if text.startswith("/") else None)
+        with context.transaction() as session:
+            try:
+                if number:
+                    booking = bookings.get_booking_for_owner(
+                        session=session, channel=channel, user_id=user, number=number
+                    )
+                else:
+                    found = bookings.upcoming_for_owner(
+                        session=session, channel=channel, user_id=user, now=now
+                    )
+                    chosen = self._chosen(request.which, found, now)
+                    if not found:
+                        dispatcher.utter_message(response="utter_no_bookings")
+                        return []
+                    if len(chosen) != 1:
+                        return self._ask_which(dispatcher, chosen or found, when)
+                    booking = chosen[0]
+                if tapped:
+                    return self._move(dispatcher, session, booking, china_time.to_china(_iso(tapped)))
+                if when is None:
+                    dispatcher.utter_message(
+                        response="utter_booking_change_ask_time", number=booking.number
+                    )
+                    return []
+                return self._to_wish(dispatcher, session, booking, when)
+            except ValueError:
+                dispatcher.utter_message(response="utter_booking_slot_gone")
+            except BookingError as error:
+                utter_error(dispatcher, error, number=number or "")
+        return []
+
+    def _chosen(self, words: str, found: list[Booking], now: dt.datetime) -> list[Booking]:
+        if points_at_latest(words):
+            return found[:1]
+        meant = day_meant(words, now)
+        if meant is None:
+            return found if len(found) == 1 else []
+        return [b for b in found if meant.start <= china_time.to_china(b.starts_at) < meant.end]
+
+    def _ask_which(
+        self, dispatcher: CollectingDispatcher, found: list[Booking], when: When | None
+    ) -> Events:
+        buttons = [
+            {"title": phrases.change_button(b.number, slot_label(b.starts_at, b.ends_at)),
+             "payload": change_payload(b.number)}
+            for b in found[:MAX_LISTED]
+        ]  # fmt: skip
+        dispatcher.utter_message(
+            response="utter_booking_pick_to_change", listing=listing(found), buttons=buttons
+        )
+        # The wished time waits in the slot until the resident picks the booking.
+        return [SlotSet("booking_when", when.text if when else None)]
+
+    def _to_wish(
+        self, dispatcher: CollectingDispatcher, session: Session, booking: Booking, when: When
+    ) -> Events:
+        offer = booking.slot.offer
+        choice = free_slots(
+            session=session, offer=offer, wished=when, now=china_time.now(), people=booking.people
+        )
+        target = pick_slot(choice.slots, when, booking.starts_at) if choice.exact else None
+        if target is None:
+            self._offer_nearest(dispatcher, booking, choice.slots, when.text)
+            return [SlotSet("booking_when", None)]
+        return self._move(dispatcher, session, booking, target.start)
+
+    def _move(
+        self, dispatcher: CollectingDispatcher, session: Session, booking: Booking, start: dt.datetime
+    ) -> Events:
+        old_label = slot_label(booking.starts_at, booking.ends_at)
+        try:
+            with session.begin_nested():
+                moved = bookings.reschedule(
+                    session=session, booking=booking, start=start, now=china_time.now()
+                )
+        except (SlotFull, SlotUnavailable):
+            wish = When(start, start, Grain.MINUTE, slot_label(start, start))
+            choice = free_slots(
+                session=session, offer=booking.slot.offer, wished=wish, now=china_time.now(),
+                people=booking.people,
+            )  # fmt: skip
+            self._offer_nearest(dispatcher, booking, choice.slots, wish.text)
+            return [SlotSet("booking_when", None)]
+        dispatcher.utter_message(
+            response="utter_booking_changed",
+            old_number=booking.number,
+            number=moved.number,
+            service=moved.service,
+            site=moved.site.name,
+            address=moved.site.address,
+            old=old_label,
+            day=day_label(moved.starts_at),
+            time=f"{china_time.to_china(moved.starts_at):%H:%M}-"
+            f"{china_time.to_china(moved.ends_at):%H:%M}",
+        )
+        return [SlotSet("booking_when", None)]
+
+    def _offer_nearest(
+        self,
+        dispatcher: CollectingDispatcher,
+        booking: Booking,
+        slots: tuple[SlotView, ...],
+        wished: str,
+    ) -> None:
+        old = china_time.to_china(booking.starts_at)
+        choices = [s for s in slots if s.start != old]
+        if not choices:
+            dispatcher.utter_message(
+                response="utter_booking_change_no_slots", number=booking.number, wished=wished
+            )
+            return
+        dispatcher.utter_message(
+            response="utter_booking_change_nearest",
+            number=booking.number,
+            wished=wished,
+            old=slot_label(booking.starts_at, booking.ends_at),
+            buttons=[
+                {"title": slot_label(s.start, s.end),
+                 "payload": change_payload(booking.number, s.start.isoformat())}
+                for s in choices
+            ],
+        )  # fmt: skip

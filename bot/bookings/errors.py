@@ -28,6 +28,13 @@ class SlotUnavailable(BookingError):
     default_message = "that time cannot be booked (closed, outside opening hours or past)"
 
 
+class SameSlot(BookingError):
+    """A change of time to the time the booking already has."""
+
+    exit_code = 31
+    default_message = "the booking already has that time"
+
+
 class BookingNotFound(BookingError):
     exit_code = 32
     default_message = "no such booking; numbers look like YY000123"

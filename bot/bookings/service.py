@@ -15,6 +15,7 @@ from bot.bookings.catalogue import defaults_for
 from bot.bookings.errors import (
     BookingNotActive,
     BookingNotFound,
+    SameSlot,
     SlotFull,
     SlotUnavailable,
 )
@@ -100,6 +101,41 @@ def book(*, session: Session, request: NewBooking, now: dt.datetime) -> Booking:
     session.flush()
     _event(session, booking, now, RESIDENT, "created", None, booking.status, None)
     return booking
+
+
+def reschedule(
+    *,
+    session: Session,
+    booking: Booking,
+    start: dt.datetime,
+    now: dt.datetime,
+    actor: str = RESIDENT,
+) -> Booking:
+    """Move a booking to another slot of the same offer: the new one is booked first, then the
+    old one cancelled, in the caller's transaction. If the new slot is full (SlotFull) or no
+    slot (SlotUnavailable), nothing has changed and the old booking stands. Returns the new
+    booking; both histories say where it went."""
+    if not booking.status.is_active:
+        raise BookingNotActive(f"{booking.number} is {booking.status.value}")
+    if china_time.to_china(start) == china_time.to_china(booking.starts_at):
+        raise SameSlot(f"{booking.number} is already at {start.isoformat()}")
+    request = NewBooking(
+        channel=booking.channel,
+        user_id=booking.channel_user_id,
+        site_id=booking.site_id,
+        service=booking.service,
+        start=start,
+        people=booking.people,
+        phone=booking.phone,
+        address=booking.address,
+    )
+    moved = book(session=session, request=request, now=now)
+    cancel(session=session, booking=booking, now=now, actor=RESIDENT, note=None)
+    _event(session, booking, now, actor, "rescheduled", None, None, moved.number,
+           details={"moved_to": moved.number, "to_start": moved.starts_at.isoformat()})
+    _event(session, moved, now, actor, "rescheduled", None, None, booking.number,
+           details={"moved_from": booking.number, "from_start": booking.starts_at.isoformat()})  # fmt: skip
+    return moved
 
 
 def _slot_row(session: Session, offer: BookingOffer, view: SlotView) -> BookingSlot:
@@ -290,9 +326,12 @@ def _event(
     before: BookingStatus | None,
     after: BookingStatus | None,
     note: str | None,
+    *,
+    details: dict[str, str] | None = None,
 ) -> None:
     session.add(
         BookingEvent(
+            details=details,
             booking_id=booking.id,
             at=now,
             actor=actor,

@@ -180,6 +180,7 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
                 "kind": e.kind,
                 "to": e.to_status,
                 "note": mask_phones_in_text(e.note) if e.note else None,
+                "details": e.details,
             }
             for e in booking.events
         ]

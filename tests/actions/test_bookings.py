@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from actions.bookings import (
     ActionBookSlot,
     ActionCancelBooking,
+    ActionChangeBooking,
     ActionListBookings,
     ActionOfferSlots,
     ActionStartBooking,
@@ -362,3 +363,69 @@ def test_a_home_service_keeps_the_address_and_waits_for_staff(
         booking = session.get(Booking, 1)
         assert booking is not None and booking.status is BookingStatus.PENDING
         assert booking.address == "和顺社区3栋2单元501"
+
+
+def change_tracker(text: str, entities: list[dict[str, Any]] | None = None, sender: str = ME) -> Any:
+    return make_tracker(sender_id=sender, text=text, intent="change_booking", entities=entities or [])
+
+
+def test_a_change_of_time_moves_the_booking_in_one_step(factory: sessionmaker[Session]) -> None:
+    with factory.begin() as session:
+        site = add_site(session)
+        add_booking(session, site, shanghai(2026, 11, 26, 14, 0))
+    events, [message] = run(ActionChangeBooking(), change_tracker("把明天那个改到后天下午"))
+    assert message["response"] == "utter_booking_changed"
+    assert message["old_number"] == "YY000001" and message["number"] == "YY000002"
+    assert message["time"] == "14:00-14:30" and message["day"] == "11月27日（周五）"
+    with factory() as session:
+        old, new = session.get(Booking, 1), session.get(Booking, 2)
+        assert old is not None and old.status is BookingStatus.CANCELLED
+        assert new is not None and new.status is BookingStatus.BOOKED
+
+
+def test_a_full_wish_keeps_the_booking_and_offers_nearest(factory: sessionmaker[Session]) -> None:
+    with factory.begin() as session:
+        site = add_site(session)
+        add_booking(session, site, shanghai(2026, 11, 26, 14, 0))
+        for minute in (0, 30):  # the whole hour wished is taken
+            add_booking(session, site, shanghai(2026, 11, 27, 9, minute), user_id="someone")
+    _, [message] = run(ActionChangeBooking(), change_tracker("改到后天上午九点"))
+    assert message["response"] == "utter_booking_change_nearest"
+    payload = message["buttons"][0]["payload"]
+    assert payload.startswith('/change_booking{"booking_number": "YY000001", "slot_start": ')
+    with factory() as session:
+        assert session.get(Booking, 1).status is BookingStatus.BOOKED  # type: ignore[union-attr]
+    start = json.loads(payload.removeprefix("/change_booking"))["slot_start"]
+    tapped = change_tracker(payload, [{"entity": "booking_number", "value": "YY000001"},
+                                      {"entity": "slot_start", "value": start}])  # fmt: skip
+    _, [message] = run(ActionChangeBooking(), tapped)
+    assert message["response"] == "utter_booking_changed" and message["number"] == "YY000004"
+
+
+def test_nobody_changes_someone_elses_booking(factory: sessionmaker[Session]) -> None:
+    with factory.begin() as session:
+        add_booking(session, add_site(session), shanghai(2026, 11, 26, 14, 0), user_id="other")
+    _, [message] = run(ActionChangeBooking(), change_tracker("YY000001改到后天下午"))
+    assert message["response"] == "utter_booking_not_found"
+    _, [message] = run(ActionChangeBooking(), change_tracker("改到后天下午"))
+    assert message["response"] == "utter_no_bookings"
+
+
+def test_two_bookings_and_no_hint_ask_which_and_keep_the_wish(
+    factory: sessionmaker[Session],
+) -> None:
+    with factory.begin() as session:
+        site = add_site(session)
+        add_booking(session, site, shanghai(2026, 11, 26, 14, 0))
+        add_booking(session, site, shanghai(2026, 11, 26, 15, 0))
+    events, [message] = run(ActionChangeBooking(), change_tracker("改到后天下午"))
+    assert message["response"] == "utter_booking_pick_to_change"
+    assert slots_set(events)["booking_when"] == "后天下午"
+    picked = make_tracker(
+        sender_id=ME, text='/change_booking{"booking_number": "YY000002"}',
+        intent="change_booking", slots={"booking_when": "后天下午"},
+        entities=[{"entity": "booking_number", "value": "YY000002"}],
+    )  # fmt: skip
+    _, [message] = run(ActionChangeBooking(), picked)
+    assert message["response"] == "utter_booking_changed" and message["old_number"] == "YY000002"
+    assert message["time"] == "15:00-15:30"

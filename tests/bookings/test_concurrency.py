@@ -87,4 +87,4 @@ def test_groups_take_as_many_places_as_people_under_concurrency(db_engine: Engin
         rows = session.scalar(select(func.count()).select_from(Booking))
     # Five places always fill: a single fails only on a full slot, and there are 100 singles.
     assert booked == people == sum(taken) == 5
-    assert rows == sum(1 for t in taken if t) < 5 or rows == 5
+    assert rows == sum(1 for t in taken if t)
