@@ -21,6 +21,7 @@ from actions.replies import utter_error
 from actions.report_form import is_cancel
 from bot import china_time
 from bot.bookings import service as bookings
+from bot.bookings import fair
 from bot.bookings.changes import day_meant, pick_slot, points_at_latest, read_change
 from bot.bookings.catalogue import bookable_services, defaults_for
 from bot.bookings.dates import Grain, When, parse_when
@@ -640,3 +641,36 @@ class ActionChangeBooking(Action):
                 for s in choices
             ],
         )  # fmt: skip
+
+
+class ActionFairInfo(Action):
+    """When the next monthly fair is ("下个月的便民大集是哪天", "大集几号"), with a sign-up button."""
+
+    def name(self) -> str:
+        return "action_fair_info"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        now = china_time.now()
+        try:
+            month = parse_when(latest_text(tracker), now=now).start.date()
+        except DateNotUnderstood:
+            month = None
+        coming = fair.next_fair(now, from_day=month)
+        if not china_time.calendar_known(coming.day.year):
+            dispatcher.utter_message(response="utter_booking_calendar_unknown", year=coming.day.year)
+        dispatcher.utter_message(
+            response="utter_fair_moved" if coming.moved else "utter_fair_next",
+            month=coming.day.month,
+            day=day_label(coming.start),
+            usual=day_label(china_time.at(coming.usual)),
+            holiday=coming.holiday or "",
+            time=f"{fair.OPENS:%H:%M}-{fair.CLOSES:%H:%M}",
+            stalls="、".join(fair.STALLS),
+            buttons=[{"title": phrases.FAIR_SIGN_UP, "payload": FAIR_PAYLOAD}],
+        )
+        return []
+
+
+FAIR_PAYLOAD = f'/book_service{{"service": "{fair.SERVICE}"}}'

@@ -1,0 +1,67 @@
+"""The monthly fair: third Saturdays from the China calendar (a holiday moves it a week, a
+调休 working Saturday does not), signing up as a booking at a community centre."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy.orm import Session
+
+from bot.bookings import fair
+from bot.bookings.errors import NotBookable
+from bot.bookings.slots import free_slots, offer_for, slots_on
+from tests.bookings.builders import NOW, add_booking, add_site, shanghai
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "day"),
+    [(2026, 11, 21), (2026, 12, 19), (2027, 1, 16), (2026, 8, 15), (2026, 3, 21)],
+)
+def test_the_third_saturday(year: int, month: int, day: int) -> None:
+    assert fair.third_saturday(year, month) == dt.date(year, month, day)
+    assert dt.date(year, month, day).weekday() == 5
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "moved_to", "holiday"),
+    [(2026, 2, dt.date(2026, 2, 28), "春节"), (2026, 6, dt.date(2026, 6, 27), "端午")],
+)
+def test_a_holiday_on_the_third_saturday_moves_the_fair_a_week(
+    year: int, month: int, moved_to: dt.date, holiday: str
+) -> None:
+    found = fair.fair_of_month(year, month)
+    assert found.moved and found.day == moved_to and found.holiday == holiday
+
+
+def test_an_adjusted_working_saturday_keeps_the_fair() -> None:
+    found = fair.fair_of_month(2021, 2)  # 2021-02-20 was a 调休 working Saturday
+    assert found.day == dt.date(2021, 2, 20) and not found.moved
+
+
+def test_the_next_fair_from_now() -> None:
+    assert fair.next_fair(NOW).day == dt.date(2026, 12, 19)  # November's was on the 21st
+    on_the_day = shanghai(2026, 12, 19, 10, 0)
+    assert fair.next_fair(on_the_day).day == dt.date(2026, 12, 19)  # still on until 11:30
+    assert fair.next_fair(shanghai(2026, 12, 19, 12, 0)).day == dt.date(2027, 1, 16)
+    assert fair.next_fair(NOW, from_day=dt.date(2027, 1, 1)).day == dt.date(2027, 1, 16)
+
+
+def test_signing_up_books_the_fair_session_at_a_community_centre(db_session: Session) -> None:
+    centre = add_site(db_session, name="和顺社区党群服务中心")
+    centre.kind = fair.HOST_KIND
+    offer = offer_for(session=db_session, site=centre, service=fair.SERVICE)
+    assert slots_on(session=db_session, offer=offer, day=dt.date(2026, 12, 18), now=NOW) == []
+    [session_] = slots_on(session=db_session, offer=offer, day=dt.date(2026, 12, 19), now=NOW)
+    assert (session_.start, session_.end) == (shanghai(2026, 12, 19, 9, 0), shanghai(2026, 12, 19, 11, 30))
+    # Without a wish, the next fair is found although it is more than three weeks away.
+    choice = free_slots(session=db_session, offer=offer, wished=None, now=NOW, people=2)
+    assert choice.slots[0].start == session_.start
+    booking = add_booking(db_session, centre, session_.start, service=fair.SERVICE, people=2)
+    assert booking.slot.booked == 2
+
+
+def test_only_community_centres_hold_the_fair(db_session: Session) -> None:
+    station = add_site(db_session)  # a 党群服务站
+    with pytest.raises(NotBookable):
+        offer_for(session=db_session, site=station, service=fair.SERVICE)
