@@ -4,6 +4,7 @@ the resident's own bookings."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -20,10 +21,10 @@ from actions.conversation import channel_and_user, latest_entity, latest_text
 from actions.replies import utter_error
 from actions.report_form import is_cancel
 from bot import china_time
-from bot.bookings import service as bookings
 from bot.bookings import fair
-from bot.bookings.changes import day_meant, pick_slot, points_at_latest, read_change
+from bot.bookings import service as bookings
 from bot.bookings.catalogue import bookable_services, defaults_for
+from bot.bookings.changes import day_meant, pick_slot, points_at_latest, read_change
 from bot.bookings.dates import Grain, When, parse_when
 from bot.bookings.errors import (
     BookingError,
@@ -33,16 +34,16 @@ from bot.bookings.errors import (
     SlotUnavailable,
 )
 from bot.bookings.numbers import find_number
-from bot.bookings.places import people_answer, people_in, site_for
+from bot.bookings.places import home_site_for, people_answer, people_in, site_for
 from bot.bookings.slots import SlotView, free_slots, offer_for
 from bot.db.bookings import Booking, BookingStatus
 from bot.db.sites import Site
 from bot.privacy import mask_phone
 from bot.sites.coords import valid_point
-from bot.tickets.errors import InvalidPhone
-from bot.tickets.phones import find_phone, normalize_phone
 from bot.templates import phrases
 from bot.templates.notifications import BOOKING_STATUS_LABELS, day_label, slot_label
+from bot.tickets.errors import InvalidPhone
+from bot.tickets.phones import find_phone, normalize_phone
 
 logger = logging.getLogger(__name__)
 Events = list[dict[str, Any]]
@@ -254,6 +255,10 @@ class ValidateBookingForm(FormValidationAction):
     def _site(self, tracker: Tracker, session: Session, service: str, value: str) -> Site | None:
         point = valid_point(tracker.get_slot("latitude"), tracker.get_slot("longitude"))
         text = None if value == SHARED else value
+        if is_home(service):
+            return home_site_for(
+                session=session, service=service, now=china_time.now(), address=text, point=point
+            ).site
         return site_for(
             session=session, service=service, now=china_time.now(), text=text, point=point
         )
@@ -361,6 +366,13 @@ class ActionBookSlot(Action):
             start=moment, people=people, address=address, phone=phone_of(tracker),
         )  # fmt: skip
         with context.transaction() as session:
+            if address is not None:
+                point = valid_point(tracker.get_slot("latitude"), tracker.get_slot("longitude"))
+                served = home_site_for(
+                    session=session, service=request.service, now=china_time.now(),
+                    address=address, point=point,
+                )  # fmt: skip
+                request = dataclasses.replace(request, grid=served.grid)
             try:
                 booking = bookings.book(session=session, request=request, now=china_time.now())
             except SlotFull as error:
@@ -537,7 +549,9 @@ class ActionChangeBooking(Action):
                         return self._ask_which(dispatcher, chosen or found, when)
                     booking = chosen[0]
                 if tapped:
-                    return self._move(dispatcher, session, booking, china_time.to_china(_iso(tapped)))
+                    return self._move(
+                        dispatcher, session, booking, china_time.to_china(_iso(tapped))
+                    )
                 if when is None:
                     dispatcher.utter_message(
                         response="utter_booking_change_ask_time", number=booking.number
@@ -586,7 +600,11 @@ class ActionChangeBooking(Action):
         return self._move(dispatcher, session, booking, target.start)
 
     def _move(
-        self, dispatcher: CollectingDispatcher, session: Session, booking: Booking, start: dt.datetime
+        self,
+        dispatcher: CollectingDispatcher,
+        session: Session,
+        booking: Booking,
+        start: dt.datetime,
     ) -> Events:
         old_label = slot_label(booking.starts_at, booking.ends_at)
         try:
@@ -659,7 +677,9 @@ class ActionFairInfo(Action):
             month = None
         coming = fair.next_fair(now, from_day=month)
         if not china_time.calendar_known(coming.day.year):
-            dispatcher.utter_message(response="utter_booking_calendar_unknown", year=coming.day.year)
+            dispatcher.utter_message(
+                response="utter_booking_calendar_unknown", year=coming.day.year
+            )
         dispatcher.utter_message(
             response="utter_fair_moved" if coming.moved else "utter_fair_next",
             month=coming.day.month,

@@ -50,7 +50,9 @@ def fair_of_month(year: int, month: int) -> FairDay:
     day = usual
     while china_time.is_holiday(day):
         day += dt.timedelta(days=7)
-    return FairDay(day=day, usual=usual, holiday=china_time.holiday_name(usual) if day != usual else None)
+    return FairDay(
+        day=day, usual=usual, holiday=china_time.holiday_name(usual) if day != usual else None
+    )
 
 
 def next_fair(now: dt.datetime, *, from_day: dt.date | None = None) -> FairDay:

@@ -46,6 +46,7 @@ class NewBooking:
     people: int = 1
     phone: str | None = None  # E.164, already validated
     address: str | None = None  # home services (上门)
+    grid: str | None = None  # the grid serving the address
 
 
 def book(*, session: Session, request: NewBooking, now: dt.datetime) -> Booking:
@@ -91,6 +92,7 @@ def book(*, session: Session, request: NewBooking, now: dt.datetime) -> Booking:
         people=request.people,
         phone=request.phone,
         address=request.address,
+        grid=request.grid,
         channel=request.channel,
         channel_user_id=request.user_id,
         status=BookingStatus.PENDING if home else BookingStatus.BOOKED,
@@ -128,11 +130,21 @@ def reschedule(
         people=booking.people,
         phone=booking.phone,
         address=booking.address,
+        grid=booking.grid,
     )
     moved = book(session=session, request=request, now=now)
     cancel(session=session, booking=booking, now=now, actor=RESIDENT, note=None)
-    _event(session, booking, now, actor, "rescheduled", None, None, moved.number,
-           details={"moved_to": moved.number, "to_start": moved.starts_at.isoformat()})
+    _event(
+        session,
+        booking,
+        now,
+        actor,
+        "rescheduled",
+        None,
+        None,
+        moved.number,
+        details={"moved_to": moved.number, "to_start": moved.starts_at.isoformat()},
+    )
     _event(session, moved, now, actor, "rescheduled", None, None, booking.number,
            details={"moved_from": booking.number, "from_start": booking.starts_at.isoformat()})  # fmt: skip
     return moved

@@ -128,6 +128,7 @@ def booking_json(booking: Booking, *, exact_address: bool = False) -> dict[str, 
         "people": booking.people,
         "phone": mask_phone(booking.phone) if booking.phone else None,
         "address": address,
+        "grid": booking.grid,
         "channel": booking.channel,
         "note": booking.status_note,
     }

@@ -104,7 +104,9 @@ def test_people_are_asked_only_where_the_service_counts_people(
     got, _ = form_run("booking_place", "和顺社区党群服务站", {"booking_service": "法律援助"})
     assert got["requested_slot"] == "booking_phone"
     got, _ = form_run(
-        "booking_place", "和顺社区党群服务站", {"booking_service": "法律援助", "booking_phone": "none"}
+        "booking_place",
+        "和顺社区党群服务站",
+        {"booking_service": "法律援助", "booking_phone": "none"},
     )
     assert got["requested_slot"] is None  # nothing left: the free slots come next
 
@@ -113,7 +115,9 @@ def domain_form_slots() -> list[str]:
     return list(engine_domain()["forms"]["booking_form"]["required_slots"])
 
 
-@pytest.mark.parametrize(("answer", "count"), [("2", 2), ("两位", 2), ("我们三个人", 3), ("1人", 1)])
+@pytest.mark.parametrize(
+    ("answer", "count"), [("2", 2), ("两位", 2), ("我们三个人", 3), ("1人", 1)]
+)
 def test_a_people_answer_is_a_count(
     factory: sessionmaker[Session], answer: str, count: int
 ) -> None:
@@ -365,15 +369,19 @@ def test_a_home_service_keeps_the_address_and_waits_for_staff(
         assert booking.address == "和顺社区3栋2单元501"
 
 
-def change_tracker(text: str, entities: list[dict[str, Any]] | None = None, sender: str = ME) -> Any:
-    return make_tracker(sender_id=sender, text=text, intent="change_booking", entities=entities or [])
+def change_tracker(
+    text: str, entities: list[dict[str, Any]] | None = None, sender: str = ME
+) -> Any:
+    return make_tracker(
+        sender_id=sender, text=text, intent="change_booking", entities=entities or []
+    )
 
 
 def test_a_change_of_time_moves_the_booking_in_one_step(factory: sessionmaker[Session]) -> None:
     with factory.begin() as session:
         site = add_site(session)
         add_booking(session, site, shanghai(2026, 11, 26, 14, 0))
-    events, [message] = run(ActionChangeBooking(), change_tracker("把明天那个改到后天下午"))
+    _, [message] = run(ActionChangeBooking(), change_tracker("把明天那个改到后天下午"))
     assert message["response"] == "utter_booking_changed"
     assert message["old_number"] == "YY000001" and message["number"] == "YY000002"
     assert message["time"] == "14:00-14:30" and message["day"] == "11月27日（周五）"

@@ -52,11 +52,11 @@ def test_a_whole_day_keeps_the_old_clock_time_when_free() -> None:
 def test_a_move_books_the_new_slot_and_frees_the_old(db_session: Session) -> None:
     site = add_site(db_session)
     old = add_booking(db_session, site, SLOT, people=1)
-    moved = reschedule(
-        session=db_session, booking=old, start=shanghai(2026, 11, 27, 9, 0), now=NOW
-    )
+    moved = reschedule(session=db_session, booking=old, start=shanghai(2026, 11, 27, 9, 0), now=NOW)
     assert old.status is BookingStatus.CANCELLED and moved.status is BookingStatus.BOOKED
-    assert moved.starts_at == shanghai(2026, 11, 27, 9, 0) and moved.is_owned_by("telegram", "10001")
+    assert moved.starts_at == shanghai(2026, 11, 27, 9, 0) and moved.is_owned_by(
+        "telegram", "10001"
+    )
     assert db_session.get(BookingSlot, old.slot_id).booked == 0  # type: ignore[union-attr]
     assert db_session.get(BookingSlot, moved.slot_id).booked == 1  # type: ignore[union-attr]
     assert [e.kind for e in old.events] == ["created", "status", "rescheduled"]
@@ -79,9 +79,8 @@ def test_a_full_new_slot_keeps_the_old_booking(db_session: Session) -> None:
     site = add_site(db_session)
     old = add_booking(db_session, site, SLOT)
     add_booking(db_session, site, shanghai(2026, 11, 27, 9, 0), user_id="someone")
-    with pytest.raises(SlotFull):
-        with db_session.begin_nested():
-            reschedule(session=db_session, booking=old, start=shanghai(2026, 11, 27, 9, 0), now=NOW)
+    with pytest.raises(SlotFull), db_session.begin_nested():
+        reschedule(session=db_session, booking=old, start=shanghai(2026, 11, 27, 9, 0), now=NOW)
     assert old.status is BookingStatus.BOOKED
     assert db_session.get(BookingSlot, old.slot_id).booked == 1  # type: ignore[union-attr]
 

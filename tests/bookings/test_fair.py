@@ -53,7 +53,10 @@ def test_signing_up_books_the_fair_session_at_a_community_centre(db_session: Ses
     offer = offer_for(session=db_session, site=centre, service=fair.SERVICE)
     assert slots_on(session=db_session, offer=offer, day=dt.date(2026, 12, 18), now=NOW) == []
     [session_] = slots_on(session=db_session, offer=offer, day=dt.date(2026, 12, 19), now=NOW)
-    assert (session_.start, session_.end) == (shanghai(2026, 12, 19, 9, 0), shanghai(2026, 12, 19, 11, 30))
+    assert (session_.start, session_.end) == (
+        shanghai(2026, 12, 19, 9, 0),
+        shanghai(2026, 12, 19, 11, 30),
+    )
     # Without a wish, the next fair is found although it is more than three weeks away.
     choice = free_slots(session=db_session, offer=offer, wished=None, now=NOW, people=2)
     assert choice.slots[0].start == session_.start
