@@ -103,7 +103,8 @@ def _nearest_in_community(
         and offers_service(site, service)
     ]  # fmt: skip
     same = [site for site in offering if site.community == route.community]
-    return (same or offering or [None])[0]
+    chosen = same or offering
+    return chosen[0] if chosen else None
 
 
 def people_in(text: str) -> int | None:
