@@ -15,6 +15,7 @@ from bot.bookings.catalogue import defaults_for
 from bot.bookings.errors import (
     BookingNotActive,
     BookingNotFound,
+    InvalidOffer,
     SameSlot,
     SlotFull,
     SlotUnavailable,
@@ -148,6 +149,43 @@ def reschedule(
     _event(session, moved, now, actor, "rescheduled", None, None, booking.number,
            details={"moved_from": booking.number, "from_start": booking.starts_at.isoformat()})  # fmt: skip
     return moved
+
+
+MAX_SLOT_MINUTES = 480
+MAX_CAPACITY = 500
+
+
+def tune_offer(
+    *,
+    session: Session,
+    offer: BookingOffer,
+    now: dt.datetime,
+    slot_minutes: int | None = None,
+    capacity: int | None = None,
+    bring: str | None = None,
+) -> BookingOffer:
+    """Staff tune a site's offer. A new capacity also applies to the slots already booked that
+    have not started, but never below what they hold (nobody loses a place); a new slot length
+    applies to slots not booked yet (bookings keep their times)."""
+    if slot_minutes is not None and not 5 <= slot_minutes <= MAX_SLOT_MINUTES:
+        raise InvalidOffer(f"slot length {slot_minutes} is outside 5-{MAX_SLOT_MINUTES}")
+    if capacity is not None and not 1 <= capacity <= MAX_CAPACITY:
+        raise InvalidOffer(f"capacity {capacity} is outside 1-{MAX_CAPACITY}")
+    if slot_minutes is not None:
+        offer.slot_minutes = slot_minutes
+    if bring is not None:
+        offer.bring = bring
+    if capacity is not None:
+        offer.capacity = capacity
+        future = session.scalars(
+            select(BookingSlot)
+            .where(BookingSlot.offer_id == offer.id, BookingSlot.starts_at > now)
+            .with_for_update()
+        )
+        for slot in future:
+            slot.capacity = max(capacity, slot.booked)
+    session.flush()
+    return offer
 
 
 def _slot_row(session: Session, offer: BookingOffer, view: SlotView) -> BookingSlot:
