@@ -107,6 +107,9 @@ def wished_time(tracker: Tracker) -> When | None:
     try:
         return parse_when(str(text), now=china_time.now()) if text else None
     except DateNotUnderstood:
+        # The fair is asked for by month ("报名下个月的大集"), which is no day.
+        if text and tracker.get_slot("booking_service") == fair.SERVICE:
+            return fair.wish_in(str(text), china_time.now())
         return None
 
 
@@ -137,7 +140,8 @@ class ActionStartBooking(Action):
             except PastTime:
                 dispatcher.utter_message(response="utter_booking_past_time")
             except DateNotUnderstood:
-                when = None
+                fair_month = fair.wish_in(spoken, china_time.now())
+                when = fair_month.text if service == fair.SERVICE and fair_month else None
         place = latest_entity(tracker, "place") or latest_entity(tracker, "community")
         return [
             *clear_booking(),
@@ -671,10 +675,13 @@ class ActionFairInfo(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
         now = china_time.now()
-        try:
-            month = parse_when(latest_text(tracker), now=now).start.date()
-        except DateNotUnderstood:
-            month = None
+        text = latest_text(tracker)
+        month = fair.month_named(text, now)
+        if month is None:
+            try:
+                month = parse_when(text, now=now).start.date()
+            except DateNotUnderstood:
+                month = None
         coming = fair.next_fair(now, from_day=month)
         if not china_time.calendar_known(coming.day.year):
             dispatcher.utter_message(

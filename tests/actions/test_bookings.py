@@ -16,11 +16,13 @@ from actions.bookings import (
     ActionBookSlot,
     ActionCancelBooking,
     ActionChangeBooking,
+    ActionFairInfo,
     ActionListBookings,
     ActionOfferSlots,
     ActionStartBooking,
     ValidateBookingForm,
 )
+from actions.sites import ActionOpeningHours
 from bot import china_time
 from bot.db.bookings import Booking, BookingStatus
 from tests.bookings.builders import NOW, add_booking, add_site, shanghai
@@ -437,3 +439,42 @@ def test_two_bookings_and_no_hint_ask_which_and_keep_the_wish(
     _, [message] = run(ActionChangeBooking(), picked)
     assert message["response"] == "utter_booking_changed" and message["old_number"] == "YY000002"
     assert message["time"] == "15:00-15:30"
+
+
+@pytest.mark.parametrize(
+    ("text", "response", "day"),
+    [("下个月的便民大集是哪天", "utter_fair_next", "12月19日（周六）"),  # November's is over
+     ("明年1月的大集是哪天", "utter_fair_next", "1月16日（周六）")],
+)  # fmt: skip
+def test_when_the_next_fair_is(
+    factory: sessionmaker[Session], text: str, response: str, day: str
+) -> None:
+    tracker = make_tracker(sender_id=ME, text=text, intent="ask_fair")
+    _, messages = run(ActionFairInfo(), tracker)
+    [message] = [m for m in messages if m["response"].startswith("utter_fair")]
+    assert message["response"] == response and message["day"] == day
+    assert message["time"] == "09:00-11:30" and "法律援助" in message["stalls"]
+    assert message["buttons"][0]["payload"] == '/book_service{"service": "便民服务大集"}'
+
+
+def test_a_fair_moved_by_a_holiday_says_so(
+    factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(china_time, "now", lambda: shanghai(2026, 2, 2, 10, 0))
+    _, [message] = run(ActionFairInfo(), make_tracker(sender_id=ME, text="大集几号"))
+    assert message["response"] == "utter_fair_moved"
+    assert (message["usual"], message["day"], message["holiday"]) == (
+        "2月21日（周六）", "2月28日（周六）", "春节",
+    )  # fmt: skip
+
+
+def test_a_fair_question_read_as_opening_hours_still_gets_the_date(
+    factory: sessionmaker[Session],
+) -> None:
+    text = "便民服务大集市是每个月哪天"
+    tracker = make_tracker(
+        sender_id=ME, text=text, intent="ask_opening_hours",
+        entities=[entity("service", "便民服务大集市", text)],
+    )  # fmt: skip
+    _, messages = run(ActionOpeningHours(), tracker)
+    assert [m["response"] for m in messages][-1] == "utter_fair_next"

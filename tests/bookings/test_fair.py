@@ -68,3 +68,20 @@ def test_only_community_centres_hold_the_fair(db_session: Session) -> None:
     station = add_site(db_session)  # a 党群服务站
     with pytest.raises(NotBookable):
         offer_for(session=db_session, site=station, service=fair.SERVICE)
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [("下个月的便民大集是哪天", dt.date(2026, 12, 1)), ("这个月的大集", dt.date(2026, 11, 1)),
+     ("下下个月", dt.date(2027, 1, 1)), ("明年1月的大集是哪天", dt.date(2027, 1, 1)),
+     ("2月份的大集", dt.date(2027, 2, 1)), ("12月的大集", dt.date(2026, 12, 1)),
+     ("大集几号", None), ("12月19号", None)],
+)  # fmt: skip
+def test_the_month_a_fair_question_names(text: str, first: dt.date | None) -> None:
+    assert fair.month_named(text, NOW) == first
+
+
+def test_a_month_wish_is_that_months_fair() -> None:
+    wish = fair.wish_in("报名下下个月的", NOW)
+    assert wish is not None and wish.text == "下下个月"
+    assert (wish.start, wish.end) == (shanghai(2027, 1, 16, 9, 0), shanghai(2027, 1, 16, 11, 30))
