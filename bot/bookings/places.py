@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from bot.bookings.catalogue import defaults_for
 from bot.bookings.slots import offers_service
 from bot.db.sites import Site
 from bot.sites.gazetteer import locate_place, place_in_text
@@ -45,9 +46,12 @@ def site_for(
             point = (named.lat, named.lon)  # a site that lacks the service: its neighbours
     if point is None:
         return None
+    # The fair is held by every community centre, which lists no such service: search by kind.
+    fair = (defaults := defaults_for(service)) is not None and defaults.fair
     for item in nearest_any(
-        session=session, lat=point[0], lon=point[1], service=service, at=now, limit=5
-    ):
+        session=session, lat=point[0], lon=point[1], service=None if fair else service, at=now,
+        limit=30 if fair else 5,
+    ):  # fmt: skip
         site = session.get(Site, item.site.id)
         if site is not None and site.hours_known and offers_service(site, service):
             return site

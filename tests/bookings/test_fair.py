@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.bookings import fair
 from bot.bookings.errors import NotBookable
+from bot.bookings.places import site_for
 from bot.bookings.slots import free_slots, offer_for, slots_on
 from tests.bookings.builders import NOW, add_booking, add_site, shanghai
 
@@ -85,3 +86,12 @@ def test_a_month_wish_is_that_months_fair() -> None:
     wish = fair.wish_in("报名下下个月的", NOW)
     assert wish is not None and wish.text == "下下个月"
     assert (wish.start, wish.end) == (shanghai(2027, 1, 16, 9, 0), shanghai(2027, 1, 16, 11, 30))
+
+
+def test_a_place_finds_the_nearest_community_centre_for_the_fair(db_session: Session) -> None:
+    add_site(db_session)  # a 党群服务站 right there
+    centre = add_site(db_session, name="城东社区党群服务中心", lat=30.9197, lon=118.3447)
+    centre.kind = fair.HOST_KIND
+    db_session.flush()
+    found = site_for(session=db_session, service=fair.SERVICE, now=NOW, point=(30.9197, 118.3347))
+    assert found is not None and found.id == centre.id
