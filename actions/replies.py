@@ -13,6 +13,7 @@ from bot.bookings.errors import (
     BookingNotFound,
     NotBookable,
     PastTime,
+    SameSlot,
     SlotFull,
     SlotUnavailable,
 )
@@ -41,6 +42,7 @@ ERROR_RESPONSES: tuple[tuple[type[JiamenkouError], str], ...] = (
     (BookingNotFound, "utter_booking_not_found"),  # also someone else's: never confirm it exists
     (BookingNotActive, "utter_booking_not_active"),
     (SlotFull, "utter_booking_slot_taken"),
+    (SameSlot, "utter_booking_same_slot"),
     (SlotUnavailable, "utter_booking_slot_gone"),
     (NotBookable, "utter_booking_not_offered_here"),
     (PastTime, "utter_booking_past_time"),

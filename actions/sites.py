@@ -11,8 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions import context
+from actions.bookings import ActionFairInfo, bookable
 from actions.hours_replies import say_hours_answer
 from bot import china_time
+from bot.bookings import fair
 from bot.db.sites import Site
 from bot.sites.coords import valid_point
 from bot.sites.gazetteer import locate_place
@@ -194,6 +196,9 @@ class ActionOpeningHours(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
+        # "便民大集每个月哪天" asks for a date, not a site's hours: the fair answers it.
+        if bookable(latest_entity(tracker, "service")) == fair.SERVICE:
+            return await ActionFairInfo().run(dispatcher, tracker, domain)
         with context.transaction() as session:
             site = resolve_site(tracker, session)
             if site is None:

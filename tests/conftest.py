@@ -72,8 +72,8 @@ def start_stack(work: Path, database_url: str, *, redis_url: str | None = None) 
         action_port=free_port(),
         token=E2E_TOKEN,
         log_dir=work / "logs",
-        # A loaded machine (other trainings) can take longer than 5 minutes to load the model.
-        ready_timeout_s=float(os.environ.get("JIAMENKOU_READY_TIMEOUT", "300")),
+        # A loaded shared machine can need longer to import TensorFlow and load the model.
+        ready_timeout_s=float(os.environ.get("JIAMENKOU_TEST_READY_TIMEOUT", "300")),
         extra_env={"DATABASE_URL": database_url, **E2E_ENV},
         tracker_url=settings.effective_tracker_database_url,
         redis_url=redis_url,

@@ -17,6 +17,7 @@ class OfferDefaults:
     per_person: bool  # capacity counts people (a group of 3 takes 3 places), not bookings
     bring: str
     home: bool = False  # 上门: staff come to the resident's address
+    fair: bool = False  # the monthly fair (bot/bookings/fair.py): one session on fair days
 
 
 DEFAULTS: dict[str, OfferDefaults] = {
@@ -29,6 +30,9 @@ DEFAULTS: dict[str, OfferDefaults] = {
     "四点半课堂": OfferDefaults(90, 20, True, "孩子的作业和文具"),
     "日间照料": OfferDefaults(240, 10, True, "老人的身份证、常用药和替换衣物"),
     "家政服务": OfferDefaults(120, 2, False, "在家等候即可", home=True),
+    "便民服务大集": OfferDefaults(
+        150, 200, True, "身份证；想咨询的事可以先写在纸上，要办的事带上材料", fair=True
+    ),
 }
 
 

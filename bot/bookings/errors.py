@@ -16,6 +16,13 @@ class NotBookable(BookingError):
     default_message = "this site takes no bookings for that service"
 
 
+class InvalidOffer(BookingError):
+    """A tuning staff asked for that cannot work (a slot length or capacity out of range)."""
+
+    exit_code = 8
+    default_message = "slot length must be 5-480 minutes and capacity 1-500"
+
+
 class SlotFull(BookingError):
     exit_code = 31
     default_message = "that time is fully booked"
@@ -26,6 +33,13 @@ class SlotUnavailable(BookingError):
 
     exit_code = 31
     default_message = "that time cannot be booked (closed, outside opening hours or past)"
+
+
+class SameSlot(BookingError):
+    """A change of time to the time the booking already has."""
+
+    exit_code = 31
+    default_message = "the booking already has that time"
 
 
 class BookingNotFound(BookingError):

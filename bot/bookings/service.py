@@ -15,6 +15,8 @@ from bot.bookings.catalogue import defaults_for
 from bot.bookings.errors import (
     BookingNotActive,
     BookingNotFound,
+    InvalidOffer,
+    SameSlot,
     SlotFull,
     SlotUnavailable,
 )
@@ -45,6 +47,7 @@ class NewBooking:
     people: int = 1
     phone: str | None = None  # E.164, already validated
     address: str | None = None  # home services (上门)
+    grid: str | None = None  # the grid serving the address
 
 
 def book(*, session: Session, request: NewBooking, now: dt.datetime) -> Booking:
@@ -90,6 +93,7 @@ def book(*, session: Session, request: NewBooking, now: dt.datetime) -> Booking:
         people=request.people,
         phone=request.phone,
         address=request.address,
+        grid=request.grid,
         channel=request.channel,
         channel_user_id=request.user_id,
         status=BookingStatus.PENDING if home else BookingStatus.BOOKED,
@@ -100,6 +104,88 @@ def book(*, session: Session, request: NewBooking, now: dt.datetime) -> Booking:
     session.flush()
     _event(session, booking, now, RESIDENT, "created", None, booking.status, None)
     return booking
+
+
+def reschedule(
+    *,
+    session: Session,
+    booking: Booking,
+    start: dt.datetime,
+    now: dt.datetime,
+    actor: str = RESIDENT,
+) -> Booking:
+    """Move a booking to another slot of the same offer: the new one is booked first, then the
+    old one cancelled, in the caller's transaction. If the new slot is full (SlotFull) or no
+    slot (SlotUnavailable), nothing has changed and the old booking stands. Returns the new
+    booking; both histories say where it went."""
+    if not booking.status.is_active:
+        raise BookingNotActive(f"{booking.number} is {booking.status.value}")
+    if china_time.to_china(start) == china_time.to_china(booking.starts_at):
+        raise SameSlot(f"{booking.number} is already at {start.isoformat()}")
+    request = NewBooking(
+        channel=booking.channel,
+        user_id=booking.channel_user_id,
+        site_id=booking.site_id,
+        service=booking.service,
+        start=start,
+        people=booking.people,
+        phone=booking.phone,
+        address=booking.address,
+        grid=booking.grid,
+    )
+    moved = book(session=session, request=request, now=now)
+    cancel(session=session, booking=booking, now=now, actor=RESIDENT, note=None)
+    _event(
+        session,
+        booking,
+        now,
+        actor,
+        "rescheduled",
+        None,
+        None,
+        moved.number,
+        details={"moved_to": moved.number, "to_start": moved.starts_at.isoformat()},
+    )
+    _event(session, moved, now, actor, "rescheduled", None, None, booking.number,
+           details={"moved_from": booking.number, "from_start": booking.starts_at.isoformat()})  # fmt: skip
+    return moved
+
+
+MAX_SLOT_MINUTES = 480
+MAX_CAPACITY = 500
+
+
+def tune_offer(
+    *,
+    session: Session,
+    offer: BookingOffer,
+    now: dt.datetime,
+    slot_minutes: int | None = None,
+    capacity: int | None = None,
+    bring: str | None = None,
+) -> BookingOffer:
+    """Staff tune a site's offer. A new capacity also applies to the slots already booked that
+    have not started, but never below what they hold (nobody loses a place); a new slot length
+    applies to slots not booked yet (bookings keep their times)."""
+    if slot_minutes is not None and not 5 <= slot_minutes <= MAX_SLOT_MINUTES:
+        raise InvalidOffer(f"slot length {slot_minutes} is outside 5-{MAX_SLOT_MINUTES}")
+    if capacity is not None and not 1 <= capacity <= MAX_CAPACITY:
+        raise InvalidOffer(f"capacity {capacity} is outside 1-{MAX_CAPACITY}")
+    if slot_minutes is not None:
+        offer.slot_minutes = slot_minutes
+    if bring is not None:
+        offer.bring = bring
+    if capacity is not None:
+        offer.capacity = capacity
+        future = session.scalars(
+            select(BookingSlot)
+            .where(BookingSlot.offer_id == offer.id, BookingSlot.starts_at > now)
+            .with_for_update()
+        )
+        for slot in future:
+            slot.capacity = max(capacity, slot.booked)
+    session.flush()
+    return offer
 
 
 def _slot_row(session: Session, offer: BookingOffer, view: SlotView) -> BookingSlot:
@@ -290,9 +376,12 @@ def _event(
     before: BookingStatus | None,
     after: BookingStatus | None,
     note: str | None,
+    *,
+    details: dict[str, str] | None = None,
 ) -> None:
     session.add(
         BookingEvent(
+            details=details,
             booking_id=booking.id,
             at=now,
             actor=actor,

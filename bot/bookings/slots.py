@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import china_time
+from bot.bookings import fair
 from bot.bookings.catalogue import defaults_for
 from bot.bookings.dates import When
 from bot.bookings.errors import NotBookable
@@ -22,6 +23,7 @@ from bot.sites.registry import weekly_hours
 
 MAX_CHOICES = 5
 HORIZON_DAYS = 21  # how far ahead slots are offered
+FAIR_HORIZON_DAYS = 42
 LOOK_BACK_DAYS = 3  # how far before a wished day "nearest before" may go
 
 
@@ -50,7 +52,15 @@ class SlotChoice:
 
 
 def offers_service(site: Site, service: str) -> bool:
-    return defaults_for(service) is not None and service in {s.name for s in site.services}
+    defaults = defaults_for(service)
+    if defaults is not None and defaults.fair:
+        return site.kind == fair.HOST_KIND  # every community centre holds the fair
+    return defaults is not None and service in {s.name for s in site.services}
+
+
+def horizon_days(offer: BookingOffer) -> int:
+    # The next fair may be five weeks away; other services are offered three weeks ahead.
+    return FAIR_HORIZON_DAYS if offer.service == fair.SERVICE else HORIZON_DAYS
 
 
 def offer_for(*, session: Session, site: Site, service: str) -> BookingOffer:
@@ -95,11 +105,19 @@ def slots_on(
     """Every slot of `day` that has not started yet, full ones included (free == 0)."""
     site = offer.site
     hours = weekly_hours(site)
-    if hours is None or is_closed_day(session=session, site_id=site.id, day=day):
+    if is_closed_day(session=session, site_id=site.id, day=day):
         return []
+    if offer.service == fair.SERVICE:
+        if not fair.is_fair_day(day):
+            return []
+        intervals = [(_minutes(fair.OPENS), _minutes(fair.CLOSES))]
+    elif hours is None:
+        return []
+    else:
+        intervals = list(intervals_on(hours, HolidayPolicy(site.holiday), day))
     length = dt.timedelta(minutes=offer.slot_minutes)
     starts: list[dt.datetime] = []
-    for opens, closes in intervals_on(hours, HolidayPolicy(site.holiday), day):
+    for opens, closes in intervals:
         minute = opens
         while minute + offer.slot_minutes <= closes:
             starts.append(china_time.at(day) + dt.timedelta(minutes=minute))
@@ -141,7 +159,8 @@ def free_slots(
     now = china_time.to_china(now)
     need = people if offer.per_person else 1
     if wished is None:
-        found = _free_between(session, offer, now, now + dt.timedelta(days=HORIZON_DAYS), now, need)
+        high = now + dt.timedelta(days=horizon_days(offer))
+        found = _free_between(session, offer, now, high, now, need)
         return SlotChoice(tuple(found[:limit]), exact=False)
     windows = [(wished.start, wished.end)]
     if wished.alternative is not None:
@@ -166,7 +185,8 @@ def free_slots(
         break
     target = wished.start
     low = max(now, target - dt.timedelta(days=LOOK_BACK_DAYS))
-    around = _free_between(session, offer, low, target + dt.timedelta(days=HORIZON_DAYS), now, need)
+    high = target + dt.timedelta(days=horizon_days(offer))
+    around = _free_between(session, offer, low, high, now, need)
     nearest = sorted(around, key=lambda s: abs((s.start - target).total_seconds()))[:limit]
     return SlotChoice(tuple(sorted(nearest, key=lambda s: s.start)), exact=False)
 
@@ -189,3 +209,7 @@ def _free_between(
         ]
         day += dt.timedelta(days=1)
     return found
+
+
+def _minutes(clock: dt.time) -> int:
+    return clock.hour * 60 + clock.minute

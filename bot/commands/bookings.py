@@ -1,4 +1,4 @@
-"""Staff tools for bookings (`jiamenkou bookings slots|list|show|cancel|close-day|confirm`) and
+"""Staff tools for bookings (`jiamenkou bookings slots|list|show|cancel|close-day|confirm|offer`) and
 `jiamenkou dates parse`, the conversation's date parser exposed for checking."""
 
 from __future__ import annotations
@@ -69,6 +69,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p_confirm.add_argument("--by", default=None)
     p_confirm.set_defaults(handler=cmd_confirm)
 
+    p_offer = b_sub.add_parser(
+        "offer", help="show or tune a site's offer: slot length, capacity, what to bring"
+    )
+    p_offer.add_argument("--site", required=True, help="site id or name")
+    p_offer.add_argument("--service", required=True, help="e.g. 健康检测 or 义诊")
+    p_offer.add_argument("--slot-minutes", type=int, default=None)
+    p_offer.add_argument("--capacity", type=int, default=None, help="places per slot")
+    p_offer.add_argument("--bring", default=None, help="what residents should bring")
+    p_offer.add_argument("--json", action="store_true")
+    p_offer.set_defaults(handler=cmd_offer)
+
     d = sub.add_parser("dates", help="the booking conversation's date parser")
     d_sub = d.add_subparsers(dest="dates_command", required=True, metavar="DATES_COMMAND")
     p_parse = d_sub.add_parser("parse", help="parse an everyday Chinese date or time")
@@ -128,6 +139,7 @@ def booking_json(booking: Booking, *, exact_address: bool = False) -> dict[str, 
         "people": booking.people,
         "phone": mask_phone(booking.phone) if booking.phone else None,
         "address": address,
+        "grid": booking.grid,
         "channel": booking.channel,
         "note": booking.status_note,
     }
@@ -180,6 +192,7 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
                 "kind": e.kind,
                 "to": e.to_status,
                 "note": mask_phones_in_text(e.note) if e.note else None,
+                "details": e.details,
             }
             for e in booking.events
         ]
@@ -218,6 +231,32 @@ def cmd_close_day(args: argparse.Namespace, settings: Settings) -> int:
         )
         numbers = "、".join(b.number for b in cancelled) or "无"
         print(f"{site.name} {args.date} 不接受预约；已取消并通知：{numbers}")
+    return 0
+
+
+def cmd_offer(args: argparse.Namespace, settings: Settings) -> int:
+    service = resolve_service(load_vocabulary(settings.vocabulary_file), args.service)
+    with database(settings) as factory, factory.begin() as session:
+        site = find_site(session, args.site)
+        offer = offer_for(session=session, site=site, service=service)
+        bookings.tune_offer(
+            session=session, offer=offer, now=utcnow(), slot_minutes=args.slot_minutes,
+            capacity=args.capacity, bring=args.bring,
+        )  # fmt: skip
+        row = {
+            "site_id": site.id,
+            "site": site.name,
+            "service": offer.service,
+            "slot_minutes": offer.slot_minutes,
+            "capacity": offer.capacity,
+            "per_person": offer.per_person,
+            "bring": offer.bring,
+        }
+    if args.json:
+        print(json.dumps(row, ensure_ascii=False))
+    else:
+        for key, value in row.items():
+            print(f"{key}: {value}")
     return 0
 
 

@@ -113,6 +113,7 @@ class Booking(Base):
     people: Mapped[int] = mapped_column(SmallInteger, default=1)
     phone: Mapped[str | None] = mapped_column(String(20))  # E.164; never shown raw
     address: Mapped[str | None] = mapped_column(String(200))  # home services (上门)
+    grid: Mapped[str | None] = mapped_column(String(64))  # the grid serving `address`
 
     channel: Mapped[str] = mapped_column(String(32))
     channel_user_id: Mapped[str] = mapped_column(String(128))

@@ -103,6 +103,14 @@ HOURS_NOT_REGISTERED = "暂未登记"
 DEFAULT_BRING = "身份证"
 
 
+FAIR_SIGN_UP = "报名大集"
+
+
+def change_button(number: str, when: str) -> str:
+    """The title of the button that picks booking `number` to change its time."""
+    return f"改 {number} {when}"
+
+
 def cancel_button(number: str, when: str = "") -> str:
     """The title of the button that cancels booking `number` (optionally with its time)."""
     return f"取消 {number} {when}".rstrip()

@@ -21,3 +21,10 @@ def normalize_phone(raw: str | None) -> str | None:
         # The message never repeats the number: errors end up in logs.
         raise InvalidPhone("the phone number is not a valid number")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def find_phone(text: str) -> str | None:
+    """The first valid phone number written somewhere in `text` (E.164), or None."""
+    for match in phonenumbers.PhoneNumberMatcher(text, DEFAULT_REGION):
+        return phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+    return None

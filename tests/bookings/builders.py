@@ -32,11 +32,15 @@ def add_site(
     hours: str | None = HOURS,
     holiday: HolidayPolicy = HolidayPolicy.CLOSED,
     services: tuple[str, ...] = SERVICES,
+    lat: float = 30.9197,
+    lon: float = 118.3347,
+    community: str = "和顺社区",
+    grid: str = "第一网格",
 ) -> Site:
     record = SiteRecord(
         key=f"{name}@test", name=name, kind="党群服务站", address=f"{name}一楼",
-        lat=30.9197, lon=118.3347, services=tuple(sorted(services)), phone="0553-6812345",
-        level="社区", street=None, community="和顺社区", grid="第一网格",
+        lat=lat, lon=lon, services=tuple(sorted(services)), phone="0553-6812345",
+        level="社区", street=None, community=community, grid=grid,
         hours=parse_hours(hours) if hours else None, holiday=holiday, accessibility=None,
         sample=True,
     )  # fmt: skip

@@ -127,3 +127,33 @@ def test_an_unknown_booking_is_one_sentence(
 ) -> None:
     code, _, err = run(capsys, "bookings", "show", "YY999999")
     assert code == 32 and "no booking" in err
+
+
+def test_staff_tune_an_offer_and_the_slots_follow(
+    database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = "和顺社区党群服务站"
+    code, out, _ = run(capsys, "bookings", "offer", "--site", site, "--service", "义诊", "--json")
+    assert code == 0 and json.loads(out)["capacity"] == 5 and json.loads(out)["slot_minutes"] == 20
+    code, out, _ = run(
+        capsys, "bookings", "offer", "--site", site, "--service", "健康检测",
+        "--slot-minutes", "30", "--capacity", "8", "--json",
+    )  # fmt: skip
+    assert code == 0 and json.loads(out)["capacity"] == 8
+    _, out, _ = run(
+        capsys, "bookings", "slots", "--site", site, "--service", "健康检测", "--date",
+        DAY.isoformat(), "--json",
+    )  # fmt: skip
+    slots = json.loads(out)
+    assert slots[0]["capacity"] == 8 and slots[0]["start"].endswith("08:30:00+08:00")
+    assert slots[1]["start"].endswith("09:00:00+08:00")  # 30-minute slots now
+
+
+def test_an_impossible_capacity_is_one_sentence(
+    database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(
+        capsys, "bookings", "offer", "--site", "和顺社区党群服务站", "--service", "法律援助",
+        "--capacity", "0",
+    )  # fmt: skip
+    assert code == 8 and "capacity" in err and "Traceback" not in err

@@ -51,3 +51,40 @@ def test_200_attempts_at_a_slot_of_5_make_exactly_5_bookings(db_engine: Engine) 
     with factory() as session:
         assert session.scalar(select(func.count()).select_from(Booking)) == 5
         assert session.scalars(select(BookingSlot.booked)).one() == 5
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(POSTGRES_URL is None, reason="needs TEST_POSTGRES_URL")
+@pytest.mark.parametrize("db_engine", ["postgresql"], indirect=True)
+def test_groups_take_as_many_places_as_people_under_concurrency(db_engine: Engine) -> None:
+    """100 groups of two and 100 single residents at once for 5 places: the places taken are
+    counted in people and never exceed 5, whatever the order the database settles on."""
+    factory = make_session_factory(db_engine)
+    with factory.begin() as session:
+        site = add_site(session)
+        offer = offer_for(session=session, site=site, service="健康检测")
+        offer.capacity = 5
+        site_id = site.id
+
+    def attempt(index: int) -> int:
+        people = 2 if index % 2 else 1
+        request = NewBooking(
+            channel="telegram", user_id=f"g{index}", site_id=site_id, service="健康检测",
+            start=START, people=people,
+        )  # fmt: skip
+        try:
+            with factory.begin() as session:
+                book(session=session, request=request, now=NOW)
+                return people
+        except SlotFull:
+            return 0
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        taken = list(pool.map(attempt, range(200)))
+    with factory() as session:
+        booked = session.scalars(select(BookingSlot.booked)).one()
+        people = session.scalar(select(func.sum(Booking.people)))
+        rows = session.scalar(select(func.count()).select_from(Booking))
+    # Five places always fill: a single fails only on a full slot, and there are 100 singles.
+    assert booked == people == sum(taken) == 5
+    assert rows == sum(1 for t in taken if t)

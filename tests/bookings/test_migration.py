@@ -41,9 +41,14 @@ def test_the_migration_goes_down_and_up(db_engine: Engine) -> None:
     config = alembic_config(db_engine.url.render_as_string(hide_password=False))
     with db_engine.begin() as connection:
         config.attributes["connection"] = connection
+        command.downgrade(config, "0008_booking_grid-1")
+    assert "grid" not in {c["name"] for c in inspect(db_engine).get_columns("bookings")}
+    with db_engine.begin() as connection:
+        config.attributes["connection"] = connection
         command.downgrade(config, "0007_bookings-1")
     assert not TABLES & set(inspect(db_engine).get_table_names())
     with db_engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
     assert set(inspect(db_engine).get_table_names()) >= TABLES
+    assert "grid" in {c["name"] for c in inspect(db_engine).get_columns("bookings")}

@@ -24,8 +24,10 @@ from bot.bookings.service import (
     confirm,
     get_booking,
     get_booking_for_owner,
+    tune_offer,
     upcoming_for_owner,
 )
+from bot.bookings.slots import offer_for
 from bot.db.bookings import BookingEvent, BookingSlot, BookingStatus
 from bot.db.outbox import OutboxMessage
 from tests.bookings.builders import NOW, add_booking, add_site, shanghai
@@ -175,3 +177,17 @@ def test_a_home_service_waits_for_staff_to_confirm(db_session: Session) -> None:
     assert "已确认" in message.text and booking.number in message.text
     with pytest.raises(BookingNotActive):
         confirm(session=db_session, booking=booking, now=NOW, actor="staff:王芳")
+
+
+def test_a_smaller_capacity_never_takes_a_place_away(db_session: Session) -> None:
+    site = add_site(db_session)
+    for user in ("a", "b", "c"):
+        add_booking(
+            db_session, site, shanghai(2026, 11, 26, 8, 30), service="健康检测", user_id=user
+        )
+    offer = offer_for(session=db_session, site=site, service="健康检测")
+    tune_offer(session=db_session, offer=offer, now=NOW, capacity=2)
+    slot = db_session.scalars(select(BookingSlot)).one()
+    assert (offer.capacity, slot.capacity, slot.booked) == (2, 3, 3)
+    tune_offer(session=db_session, offer=offer, now=NOW, capacity=10)
+    assert slot.capacity == 10
