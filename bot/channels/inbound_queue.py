@@ -123,6 +123,9 @@ def claim_due(
         )
         .order_by(InboundMessage.id)
         .limit(limit)
+        # PostgreSQL: the retry loops of several web processes take different rows instead
+        # of queueing behind each other's locks; the compare-and-set below decides on SQLite.
+        .with_for_update(skip_locked=True)
     )
     if user_id is not None:
         query = query.where(InboundMessage.user_id == user_id)
