@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     # Engine -> action server; unset: data/secrets/action-token.
     action_token_value: str | None = Field(default=None, alias="ACTION_TOKEN")
     engine_url_override: str | None = Field(default=None, alias="RASA_URL")
+    # Where the engine calls the action server (`jiamenkou engine` on another host than the
+    # action servers, e.g. http://balancer:5055/webhook). Unset: JIAMENKOU_HOST:ACTION_PORT.
+    action_server_url_override: str | None = Field(default=None, alias="ACTION_SERVER_URL")
     ready_timeout_s: float = Field(default=300.0, alias="JIAMENKOU_READY_TIMEOUT")
     max_message_chars: int = Field(default=2000, alias="JIAMENKOU_MAX_MESSAGE_CHARS")
 
@@ -228,7 +231,7 @@ class Settings(BaseSettings):
 
     @property
     def action_server_url(self) -> str:
-        return f"http://{self.host}:{self.action_port}/webhook"
+        return self.action_server_url_override or f"http://{self.host}:{self.action_port}/webhook"
 
 
 def load_settings() -> Settings:

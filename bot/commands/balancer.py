@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 
 from bot.config import Settings
 from bot.engine.balancer import BalancerPlan, nginx_command, render, write_config
-from bot.engine.processes import ChildSpec, StackConfig
+from bot.engine.processes import ChildSpec, EngineStack, StackConfig
 from bot.errors import ConfigError
 
 
@@ -61,6 +61,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.set_defaults(handler=cmd_balancer)
 
+    p_engine = sub.add_parser(
+        "engine", help="run one engine process in the foreground (systemd, Docker; see deploy/)"
+    )
+    p_engine.add_argument("--port", type=int, default=None, help="default: RASA_PORT")
+    p_engine.set_defaults(handler=cmd_engine)
+    p_actions = sub.add_parser(
+        "actions", help="run one action server in the foreground (systemd, Docker; see deploy/)"
+    )
+    p_actions.add_argument("--port", type=int, default=None, help="default: ACTION_PORT")
+    p_actions.set_defaults(handler=cmd_actions)
+
 
 def _servers(text: str) -> list[str]:
     servers = [part.strip() for part in text.split(",") if part.strip()]
@@ -103,6 +114,36 @@ def cmd_balancer(args: argparse.Namespace, settings: Settings) -> int:
     sys.stdout.flush()
     # nginx itself becomes this process: systemd or Docker stop and restart it directly.
     os.execv(command[0], command)
+
+
+def _exec_process(settings: Settings, name: str, port: int | None) -> int:
+    from bot.commands.engine import ensure_model, stack_config
+
+    settings.check_production_secrets()
+    if name == "engine":  # the model for the data as it is now (trained beforehand)
+        ensure_model(settings, allow_train=False)
+    config = stack_config(settings)
+    if name == "engine":
+        config = dataclasses.replace(
+            config,
+            engine_port=port or config.engine_port,
+            action_endpoint_url=settings.action_server_url,
+            extra_children=[],
+        )
+    else:
+        config = dataclasses.replace(config, action_port=port or config.action_port)
+    command, env = EngineStack(config).process(name)
+    sys.stdout.flush()
+    # The process becomes the engine (or action server) itself: systemd or Docker restart it.
+    os.execve(command[0], command, env)
+
+
+def cmd_engine(args: argparse.Namespace, settings: Settings) -> int:
+    return _exec_process(settings, "engine", args.port)
+
+
+def cmd_actions(args: argparse.Namespace, settings: Settings) -> int:
+    return _exec_process(settings, "action server", args.port)
 
 
 def layout_from_args(args: argparse.Namespace, settings: Settings) -> Layout | None:
@@ -172,9 +213,7 @@ def replicate(config: StackConfig, settings: Settings, layout: Layout) -> StackC
     )
     command = nginx_command(plan)  # a missing nginx is said before anything starts
     write_config(plan)
-    children.append(
-        ChildSpec("balancer", command, settings.web_port, "WEB_PORT", plan.health_url)
-    )
+    children.append(ChildSpec("balancer", command, settings.web_port, "WEB_PORT", plan.health_url))
     return dataclasses.replace(
         config,
         engine_replica_ports=engine_ports,

@@ -68,6 +68,8 @@ class StackConfig:
     # caller starts as one of `extra_children` (bot/engine/balancer.py).
     engine_replica_ports: list[int] = field(default_factory=list)
     action_replica_ports: list[int] = field(default_factory=list)
+    # The engines' action endpoint when the action servers run elsewhere (ACTION_SERVER_URL).
+    action_endpoint_url: str | None = None
 
     @property
     def endpoints_file(self) -> Path:
@@ -166,10 +168,11 @@ class EngineStack:
         # Without an action server point at a closed port so a custom action fails fast
         # instead of hanging. With replicas `action_port` is the balancer's.
         port = cfg.action_port if cfg.action_port is not None else 9
+        action_url = cfg.action_endpoint_url or f"http://{cfg.host}:{port}/webhook"
         for engine_port in cfg.engines.values():
             write_endpoints(
                 cfg.endpoints_file_for(engine_port),
-                action_url=f"http://{cfg.host}:{port}/webhook",
+                action_url=action_url,
                 tracker_url=cfg.tracker_url,
                 redis_url=cfg.redis_url,
                 action_token=cfg.action_token,
@@ -286,6 +289,16 @@ class EngineStack:
     def check_alive(self) -> None:
         for name in self._children:
             self._raise_if_exited(name)
+
+    def process(self, name: str) -> tuple[list[str], dict[str, str]]:
+        """Command and environment of the engine or an action server, prepared to run on its
+        own (`jiamenkou engine` / `jiamenkou actions` under systemd or Docker)."""
+        if name in self.config.engines:
+            self._write_endpoints()
+            if self.config.tracker_url is not None:
+                prepare_tracker_database(self.config.tracker_url)
+            return self._engine_command(name), self._engine_env()
+        return self._action_command(name), self._action_env()
 
     # --- for the supervisor (bot/engine/supervisor.py) -----------------------------------
     def names(self) -> list[str]:

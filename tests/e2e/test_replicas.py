@@ -131,9 +131,7 @@ def test_turns_alternate_between_replicas_and_a_killed_one_loses_nothing(
                 assert victim not in served[2:], served
 
                 # Every message is in the record once, in order: none lost, none repeated.
-                tracker = await http.get(
-                    f"/conversations/{who}/tracker", params={"token": TOKEN}
-                )
+                tracker = await http.get(f"/conversations/{who}/tracker", params={"token": TOKEN})
                 assert tracker.status_code == 200
                 said = [e["text"] for e in tracker.json()["events"] if e["event"] == "user"]
                 assert said == [
@@ -144,7 +142,7 @@ def test_turns_alternate_between_replicas_and_a_killed_one_loses_nothing(
                 ]
         finally:
             if up.returncode is None:
-                up.send_signal(signal.SIGINT)
+                up.send_signal(signal.SIGTERM)  # `up` stops its children on it
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(up.wait(), 60)
                 if up.returncode is None:

@@ -156,7 +156,9 @@ class Sink:
             self.delivered.extend((user_id, m.text) for m in reply)
 
 
-def relay(pool: sessionmaker[Session], engine: FakeEngine, sink: Sink, at: datetime) -> ChannelRelay:
+def relay(
+    pool: sessionmaker[Session], engine: FakeEngine, sink: Sink, at: datetime
+) -> ChannelRelay:
     return ChannelRelay(
         channel="wechat",
         engine=engine,
@@ -265,7 +267,9 @@ def test_handoff_escalation_in_parallel_makes_one_ticket_each(db_engine: Engine)
     numbers: list[str] = []
 
     def escalation_loop(_i: int) -> None:
-        desk = HandoffDesk(session_factory=own_pool(db_engine), control=Control(), clock=lambda: later)
+        desk = HandoffDesk(
+            session_factory=own_pool(db_engine), control=Control(), clock=lambda: later
+        )
         while round_numbers := desk.escalate_due():
             numbers.extend(round_numbers)
 
