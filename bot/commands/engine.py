@@ -15,13 +15,13 @@ from types import FrameType
 
 from bot.channels.forget import record_eraser
 from bot.channels.terminal import chat
+from bot.commands.balancer import Layout, layout_from_args, replicate
 from bot.config import Settings
 from bot.db.migrate import upgrade_to_head
 from bot.db.session import make_engine, make_session_factory
 from bot.engine.client import BotMessage, Button, EngineClient
 from bot.engine.processes import ChildSpec, EngineStack, StackConfig
 from bot.engine.project import RasaProject
-from bot.commands.balancer import Layout, layout_from_args, replicate
 from bot.engine.supervisor import Supervisor
 from bot.engine.training import current_model, prepare_training_data, train
 from bot.engine.training_vocabulary import training_vocabulary

@@ -67,7 +67,7 @@ def render(plan: BalancerPlan, *, user: str | None = None) -> str:
         loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
-        autoescape=False,  # an nginx file, not HTML  # noqa: S701
+        autoescape=False,  # an nginx file, not HTML
     )
     return env.get_template(TEMPLATE_NAME).render(
         prefix=plan.prefix,
