@@ -31,6 +31,8 @@ from bot.errors import EngineStartFailed, ModelMissing, PortInUse
 
 logger = logging.getLogger(__name__)
 
+LOCK_LIFETIME_VARIABLE = "TICKET_LOCK_LIFETIME"  # Rasa's lock store reads it at import
+
 
 @dataclass(frozen=True)
 class ChildSpec:
@@ -133,6 +135,11 @@ class EngineStack:
         for child in cfg.extra_children:
             if child.port is not None:
                 ports[child.port_variable or f"{child.name} port"] = child.port
+        seen: dict[int, str] = {}
+        for variable, port in ports.items():
+            if port in seen:
+                raise PortInUse(f"{seen[port]} and {variable} are both {port}; give each its own")
+            seen[port] = variable
         for variable, port in ports.items():
             if not port_is_free(cfg.host, port):
                 raise PortInUse(
@@ -225,6 +232,12 @@ class EngineStack:
     def _engine_env(self) -> dict[str, str]:
         extra = dict(self.config.extra_env)
         extra[ENGINE_TOKEN_VARIABLE] = self.config.token  # API token and REST channel secret
+        if self.config.redis_url:
+            # A replica killed mid-turn leaves its conversation's lock in Redis until it
+            # expires (Rasa's default: 60 s); the next turn waits for it. Well under the
+            # bridges' 30 s timeout, so that turn is answered, not given up and sent again;
+            # still far longer than any turn takes.
+            extra.setdefault(LOCK_LIFETIME_VARIABLE, "20")
         return engine_env(self.config.project, extra)
 
     def _spawn(self, name: str, command: list[str], env: dict[str, str]) -> None:

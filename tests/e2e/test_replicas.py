@@ -67,7 +67,8 @@ def test_turns_alternate_between_replicas_and_a_killed_one_loses_nothing(
 ) -> None:
     home = home_beside_the_checkout(tmp_path)
     load_sample_registry(Settings(JIAMENKOU_HOME=home, DATABASE_URL=database))
-    engine_port, action_port, web_port = free_run(3), free_run(2), free_run(2)
+    base = free_run(7)  # nginx on each public port, the replicas on the ports after it
+    engine_port, action_port, web_port = base, base + 3, base + 5
     env = {
         **os.environ,
         "JIAMENKOU_HOME": str(home),
@@ -97,7 +98,12 @@ def test_turns_alternate_between_replicas_and_a_killed_one_loses_nothing(
 
         reader = asyncio.create_task(read_output())
         try:
-            await wait_for(lambda: any("ready in" in line for line in output), 960, output)
+            def ready() -> bool:
+                if up.returncode is not None:
+                    raise AssertionError("`up` exited:\n" + "".join(output[-30:]))
+                return any("ready in" in line for line in output)
+
+            await wait_for(ready, 960, output)
             assert "nginx in front of 2 engines" in "".join(output)
             who = f"terminal:{uuid.uuid4().hex[:12]}"
             async with httpx.AsyncClient(
