@@ -130,8 +130,10 @@ class EngineStack:
         ports = {"RASA_PORT": cfg.engine_port}
         if cfg.action_port is not None:
             ports["ACTION_PORT"] = cfg.action_port
-        for name, port in {**cfg.engines, **cfg.action_servers}.items():
-            ports.setdefault(f"the {name}'s port (RASA_PORT/ACTION_PORT + replica number)", port)
+        for i, port in enumerate(cfg.engine_replica_ports, 1):
+            ports[f"the port of engine {i} (RASA_PORT + {i})"] = port
+        for i, port in enumerate(cfg.action_replica_ports, 1):
+            ports[f"the port of action server {i} (ACTION_PORT + {i})"] = port
         for child in cfg.extra_children:
             if child.port is not None:
                 ports[child.port_variable or f"{child.name} port"] = child.port
