@@ -72,10 +72,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     loader = AppLoader(factory=partial(guarded_app, executor, token))
     app = loader.load()
     host = os.environ.get("SANIC_HOST", "127.0.0.1")
-    # No access log: its request lines would carry the token in the query string.
-    app.prepare(host=host, port=args.port, workers=1, access_log=False)
+    # No access log: its request lines would carry the token in the query string. One
+    # process, no worker manager: the manager kills a worker that has not reported ready
+    # within a fixed 30 s, which a loaded machine exceeds while importing the actions.
+    # More action servers behind the balancer give more processes.
+    app.prepare(host=host, port=args.port, single_process=True, access_log=False)
     logger.info("action server on http://%s:%s (token required)", host, args.port)
-    Sanic.serve(primary=app, app_loader=loader)
+    Sanic.serve_single(primary=app)
     return 0
 
 
