@@ -131,6 +131,7 @@ def stack_config(settings: Settings, layout: Layout | None = None) -> StackConfi
 
 def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     settings.check_production_secrets()
+    layout = layout_from_args(args, settings)  # what replicas need is said before training
     promoted = promoted_archive(settings)
     ensure_model(settings, allow_train=not args.no_train and promoted is None)
     started = time.monotonic()
@@ -141,7 +142,6 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
         stopping = True
 
     signal.signal(signal.SIGTERM, _on_term)
-    layout = layout_from_args(args, settings)
     config = stack_config(settings, layout)
     print("starting the engine and services (1-2 minutes on a 2-core machine) …", flush=True)
     with EngineStack(config) as stack:

@@ -4,6 +4,7 @@ upstream is never sent to a second one."""
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import itertools
 import subprocess
@@ -16,9 +17,14 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.cli import build_parser
 from bot.cli import main as cli
+from bot.commands.balancer import Layout, layout_from_args, replicate
+from bot.config import Settings
 from bot.engine.balancer import BalancerPlan, nginx_binary, nginx_command, render, write_config
 from bot.engine.ports import free_port
+from bot.engine.processes import StackConfig
+from bot.engine.project import RasaProject
 from bot.errors import ConfigError
 
 needs_nginx = pytest.mark.skipif(
@@ -164,3 +170,44 @@ def test_balancer_print_shows_the_configuration(capsys: pytest.CaptureFixture[st
     out = capsys.readouterr().out
     assert code == 0 and "server e2:5005 max_fails=1" in out
     assert cli(["balancer", "--engines", "e1", "--action-servers", "a1:5055", "--print"]) == 2
+
+
+def up_args(*argv: str) -> argparse.Namespace:
+    parser = build_parser()
+    return parser.parse_args(["up", *argv])
+
+
+def test_replicas_without_a_shared_record_say_what_to_set(tmp_path: Path) -> None:
+    settings = Settings(JIAMENKOU_HOME=tmp_path, DATABASE_URL=f"sqlite:///{tmp_path}/x.db")
+    assert layout_from_args(up_args(), settings) is None  # the plain stack, as before
+    with pytest.raises(ConfigError) as info:
+        layout_from_args(up_args("--replicas", "3"), settings)
+    assert "PostgreSQL" in str(info.value) and "REDIS_URL" in str(info.value)
+    # One engine behind nginx needs neither.
+    assert layout_from_args(up_args("--balancer"), settings) == Layout(1, 1, 1)
+
+
+@needs_nginx
+def test_replicas_get_the_ports_after_the_public_ones(tmp_path: Path) -> None:
+    settings = Settings(
+        JIAMENKOU_HOME=tmp_path,
+        DATABASE_URL="postgresql+psycopg://u@db/x",
+        REDIS_URL="redis://127.0.0.1:6379/1",
+        RASA_PORT=5405,
+        ACTION_PORT=5455,
+        WEB_PORT=8401,
+    )
+    layout = layout_from_args(up_args("--replicas", "2", "--web-replicas", "2"), settings)
+    assert layout == Layout(2, 1, 2)
+    base = StackConfig(
+        project=RasaProject(tmp_path), model=tmp_path / "m.tar.gz", host="127.0.0.1",
+        engine_port=5405, action_port=5455, token="t", log_dir=tmp_path / "data" / "logs",
+    )  # fmt: skip
+    config = replicate(base, settings, layout)
+    assert config.engines == {"engine 1": 5406, "engine 2": 5407}
+    assert config.action_servers == {"action server 1": 5456}
+    children = {child.name: child.port for child in config.extra_children}
+    assert children == {"web 1": 8402, "web 2": 8403, "balancer": 8401}
+    rendered = (tmp_path / "data" / "nginx" / "nginx.conf").read_text(encoding="utf-8")
+    assert "listen 127.0.0.1:5405;" in rendered and "server 127.0.0.1:5407 " in rendered
+    assert "server 127.0.0.1:8403 " in rendered
