@@ -35,6 +35,8 @@ pytestmark = [
         not (POSTGRES_URL and REDIS_URL), reason="needs TEST_POSTGRES_URL and TEST_REDIS_URL"
     ),
     pytest.mark.skipif(nginx_binary() is None, reason="nginx is not installed (scripts/setup.sh)"),
+    # Two engines loading at once on a busy 2-core machine take several minutes.
+    pytest.mark.timeout(1800),
 ]
 TOKEN = "replica-test-token"
 
