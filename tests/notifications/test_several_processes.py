@@ -18,7 +18,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels import inbound_queue
-from bot.channels.contracts import RelayTiming
+from bot.channels.contracts import Inbound, Outcome, RelayTiming
 from bot.channels.rate_limit import RateLimiter
 from bot.channels.relay import ChannelRelay
 from bot.db.handoffs import Handoff, HandoffState
@@ -302,3 +302,30 @@ def test_a_handoff_held_by_a_process_that_died_is_escalated_by_another(db_engine
     assert len(desk.escalate_due()) == 1
     with factory() as session:
         assert session.scalar(select(func.count()).select_from(Ticket)) == 3
+
+
+def test_a_new_message_waits_behind_an_older_one_another_process_holds(
+    db_engine: Engine,
+) -> None:
+    factory = make_session_factory(db_engine)
+    queue_inbound(factory, users=1, each=1)
+    with own_pool(db_engine).begin() as session:  # process A is answering o0-0 right now
+        [held] = inbound_queue.claim_due(
+            session=session, channel="wechat", now=NOW, lease=timedelta(minutes=2)
+        )
+    engine, sink = FakeEngine(), Sink()
+    at = NOW + timedelta(seconds=1)
+    other = ChannelRelay(
+        channel="wechat", engine=engine, session_factory=factory,
+        limiter=RateLimiter(limit=1000, window_s=60), sink=sink,
+        timing=RelayTiming(order_wait=timedelta(milliseconds=300)), clock=lambda: at,
+    )  # fmt: skip
+    result = asyncio.run(other.receive(Inbound(user_id="o0", message_key="k0-1", text="o0-1")))
+    # Process B does not answer it ahead of o0-0: it joins the queue, without an apology.
+    assert result.outcome is Outcome.QUEUED and result.reply == []
+    assert engine.calls == []
+    with factory.begin() as session:  # A finishes o0-0
+        inbound_queue.mark_answered(session=session, message_id=held.id, now=at)
+    later = NOW + timedelta(seconds=30)
+    assert asyncio.run(relay(factory, engine, sink, later).drain()) == 1
+    assert [text for _s, text, _m in engine.calls] == ["o0-1"]
