@@ -100,6 +100,7 @@ def test_turns_alternate_between_replicas_and_a_killed_one_loses_nothing(
 
         reader = asyncio.create_task(read_output())
         try:
+
             def ready() -> bool:
                 if up.returncode is not None:
                     raise AssertionError("`up` exited:\n" + "".join(output[-30:]))
