@@ -75,6 +75,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p_chat.set_defaults(handler=cmd_chat)
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -151,8 +155,9 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
         behind = ""
         if layout is not None:
             behind = (
-                f" (nginx in front of {layout.replicas} engines, {layout.action_servers} "
-                f"action servers and {layout.web_replicas} web processes)"
+                f" (nginx in front of {_count(layout.replicas, 'engine')}, "
+                f"{_count(layout.action_servers, 'action server')} and "
+                f"{_count(layout.web_replicas, 'web process', 'web processes')})"
             )
         print(
             f"ready in {time.monotonic() - started:.0f} s: engine {stack.config.engine_url}, "
