@@ -237,8 +237,8 @@ class EngineStack:
         if self.config.redis_url:
             # A replica killed mid-turn leaves its conversation's lock in Redis until it
             # expires (Rasa's default: 60 s); the next turn waits for it. Well under the
-            # bridges' 30 s timeout, so that turn is answered, not given up and sent again;
-            # still far longer than any turn takes.
+            # bridges' timeout (JIAMENKOU_ENGINE_TIMEOUT), so that turn is answered, not given
+            # up and sent again; still far longer than any turn takes.
             extra.setdefault(LOCK_LIFETIME_VARIABLE, "20")
         return engine_env(self.config.project, extra)
 
