@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from bench.load import Target, machine, run_load, started_stack
 from bot.db.inbound import InboundMessage, InboundStatus
@@ -61,9 +61,9 @@ async def probe(target: Target) -> dict[str, Any]:
         headers={"Authorization": f"Bearer {target.token}"},
         timeout=60,
     ) as http:
-        for text in PROBE:
+        for message in PROBE:
             response = await http.post(
-                "/webhooks/rest/webhook", json={"sender": who, "message": text}
+                "/webhooks/rest/webhook", json={"sender": who, "message": message}
             )
             served.append(response.headers.get("X-Upstream", "?").split(", ")[-1])
             if response.status_code == 200:
@@ -71,6 +71,26 @@ async def probe(target: Target) -> dict[str, Any]:
             else:
                 answers.append(f"HTTP {response.status_code}")
     return {"served_by": served, "ticket_filed": "GD" in answers[-1], "answers": len(answers)}
+
+
+def user_events_since(database_url: str, since: float) -> int:
+    """User messages in the record of the senders this run made (Rasa's `events` table in
+    the same database): against residents × 8 it counts turns processed twice or never,
+    whatever text the engine was given (a typed `1` whose button was never shown)."""
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT count(*) FROM events WHERE type_name = 'user' AND sender_id IN "
+                    "(SELECT sender_id FROM events WHERE sender_id LIKE 'wechat:bench%' "
+                    "GROUP BY sender_id HAVING min(timestamp) >= :since)"
+                ),
+                {"since": since},
+            ).scalar_one()
+        return int(rows)
+    finally:
+        engine.dispose()
 
 
 def waiting_messages(database_url: str) -> int:
@@ -90,6 +110,7 @@ def waiting_messages(database_url: str) -> int:
 async def chaos(target: Target, args: argparse.Namespace, database_url: str) -> dict[str, Any]:
     report: dict[str, Any] = {}
     started = time.perf_counter()
+    started_at = time.time()
 
     async def during() -> None:
         await asyncio.sleep(args.kill_after)
@@ -125,6 +146,9 @@ async def chaos(target: Target, args: argparse.Namespace, database_url: str) -> 
         timeout_s=60.0,
         during=during,
     )
+    recorded = await asyncio.to_thread(user_events_since, database_url, started_at - 1)
+    report["record_user_events"] = recorded
+    report["expected_user_events"] = result["residents"] * 8
     return {**result, **report}
 
 
