@@ -115,7 +115,12 @@ async def chaos(target: Target, args: argparse.Namespace, database_url: str) -> 
     async def during() -> None:
         await asyncio.sleep(args.kill_after)
         port = int(target.engine_url.rsplit(":", 1)[1]) + 1  # replica 1 of `up --replicas`
-        os.kill(engine_pid(port), signal.SIGKILL)
+        pid = engine_pid(port)
+        os.kill(pid, signal.SIGKILL)
+        # The probe starts once the replica is gone: a turn reaching it while it dies gets a
+        # 502, which the REST probe (no bridge) would count as its own failure.
+        while Path(f"/proc/{pid}").exists():
+            await asyncio.sleep(0.05)
         report["killed"] = f"127.0.0.1:{port}"
         report["killed_at_s"] = round(time.perf_counter() - started, 1)
         report["probe"] = await probe(target)
