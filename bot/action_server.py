@@ -68,10 +68,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     executor.register_package(args.actions)
     app = guarded_app(executor, token)
     host = os.environ.get("SANIC_HOST", "127.0.0.1")
-    # One process, no worker manager: a manager gives its worker 30 s to report ready and
-    # kills everything when a loaded machine takes longer; the engine is one process too, and
-    # `jiamenkou up` restarts a dead action server. No access log: its request lines would
-    # carry the token in the query string.
+    # No access log: its request lines would carry the token in the query string. One
+    # process, no worker manager: the manager kills a worker that has not reported ready
+    # within a fixed 30 s, which a loaded machine exceeds while importing the actions.
+    # More action servers behind the balancer give more processes.
     app.prepare(host=host, port=args.port, single_process=True, access_log=False)
     logger.info("action server on http://%s:%s (token required)", host, args.port)
     Sanic.serve_single(primary=app)

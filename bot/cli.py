@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from pydantic import ValidationError
 
 from bot.commands import apikey as apikey_commands
+from bot.commands import balancer as balancer_commands
 from bot.commands import bookings as bookings_commands
 from bot.commands import conversations as conversations_commands
 from bot.commands import db as db_commands
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     for module in (
         db_commands,
         engine_commands,
+        balancer_commands,
         nlu_commands,
         models_commands,
         sites_commands,

@@ -35,7 +35,15 @@ class Settings(BaseSettings):
     # Engine -> action server; unset: data/secrets/action-token.
     action_token_value: str | None = Field(default=None, alias="ACTION_TOKEN")
     engine_url_override: str | None = Field(default=None, alias="RASA_URL")
+    # Where the engine calls the action server (`jiamenkou engine` on another host than the
+    # action servers, e.g. http://balancer:5055/webhook). Unset: JIAMENKOU_HOST:ACTION_PORT.
+    action_server_url_override: str | None = Field(default=None, alias="ACTION_SERVER_URL")
     ready_timeout_s: float = Field(default=300.0, alias="JIAMENKOU_READY_TIMEOUT")
+    # How long a bridge waits for the engine's answer before it queues the message and retries
+    # it. A turn still running when the bridge gives up is processed twice, so this is long
+    # (nginx in front of replicas waits 120 s); residents see the channel's own patience
+    # (WeChat's 4 s passive reply, then a pushed answer).
+    engine_timeout_s: float = Field(default=90.0, alias="JIAMENKOU_ENGINE_TIMEOUT", gt=0)
     max_message_chars: int = Field(default=2000, alias="JIAMENKOU_MAX_MESSAGE_CHARS")
 
     # Channel bridges: limits shared by Telegram and WeChat (per resident, in memory).
@@ -228,7 +236,7 @@ class Settings(BaseSettings):
 
     @property
     def action_server_url(self) -> str:
-        return f"http://{self.host}:{self.action_port}/webhook"
+        return self.action_server_url_override or f"http://{self.host}:{self.action_port}/webhook"
 
 
 def load_settings() -> Settings:

@@ -67,19 +67,22 @@ debs=()
 [ -x /usr/bin/chromium ] || debs+=(chromium)
 fc-list :lang=zh 2>/dev/null | grep -q . || [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] ||
   debs+=(fonts-wqy-microhei)
+# nginx is the load balancer in front of the engine replicas (`jiamenkou up --replicas N`,
+# deploy/nginx/); the light flavour is enough, any Debian nginx package will do.
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || debs+=(nginx-light)
 if [ "${#debs[@]}" -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   if command -v apt-get >/dev/null 2>&1; then
-    say "installing ${debs[*]} from Debian (browser tests of the staff console)"
+    say "installing ${debs[*]} from Debian (console browser tests, load balancer)"
     apt_install() {
       $sudo_cmd env DEBIAN_FRONTEND=noninteractive \
         apt-get install -y --no-install-recommends "${debs[@]}" >/dev/null
     }
     apt_install || { $sudo_cmd apt-get update -qq && apt_install; } ||
-      echo "setup: could not install ${debs[*]}; the browser tests will fail" >&2
+      echo "setup: could not install ${debs[*]}; the browser and replica tests will fail" >&2
   else
-    echo "setup: no apt-get; install Chromium at /usr/bin/chromium for the browser tests" >&2
+    echo "setup: no apt-get; install Chromium at /usr/bin/chromium and nginx for the tests" >&2
   fi
 fi
 

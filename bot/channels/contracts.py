@@ -55,3 +55,6 @@ class RelayTiming:
     # The engine's session expiry (session_expiration_time): a message queued longer than this
     # would reach a new, empty session, so it is not replayed.
     context_ttl: timedelta = timedelta(minutes=60)
+    # How long a message waits for an older one of the same resident that another web process
+    # is answering, before it joins the queue behind it.
+    order_wait: timedelta = timedelta(seconds=3)

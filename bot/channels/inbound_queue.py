@@ -105,7 +105,7 @@ def claim_due(
 ) -> list[Pending]:
     """Due messages (queued until `due_by`, default `now`, or abandoned mid-way by a crashed
     process), oldest first, each leased with a compare-and-set so two processes never take
-    the same one."""
+    the same one, and none ahead of an older message of the same resident."""
     query = (
         select(InboundMessage)
         .where(
@@ -123,13 +123,34 @@ def claim_due(
         )
         .order_by(InboundMessage.id)
         .limit(limit)
+        # PostgreSQL: the retry loops of several web processes take different rows instead
+        # of queueing behind each other's locks; the compare-and-set below decides on SQLite.
+        .with_for_update(skip_locked=True)
     )
     if user_id is not None:
         query = query.where(InboundMessage.user_id == user_id)
     if before_id is not None:
         query = query.where(InboundMessage.id < before_id)
+    rows = session.scalars(query).all()
+    # A resident's messages are answered in the order written: one whose older message is
+    # held elsewhere (another process's lease, a row it is claiming right now) or not due
+    # yet waits for a later round.
+    waiting: dict[str, list[int]] = {}
+    if rows:
+        for older_id, older_user in session.execute(
+            select(InboundMessage.id, InboundMessage.user_id).where(
+                InboundMessage.channel == channel,
+                InboundMessage.user_id.in_({row.user_id for row in rows}),
+                InboundMessage.id < max(row.id for row in rows),
+                InboundMessage.status.in_(WAITING),
+            )
+        ):
+            waiting.setdefault(older_user, []).append(older_id)
     claimed: list[Pending] = []
-    for row in session.scalars(query).all():
+    taken: set[int] = set()
+    for row in rows:
+        if any(i < row.id and i not in taken for i in waiting.get(row.user_id, ())):
+            continue
         won = session.execute(
             update(InboundMessage)
             .where(InboundMessage.id == row.id, InboundMessage.attempts == row.attempts)
@@ -141,6 +162,7 @@ def claim_due(
             .execution_options(synchronize_session=False)
         )
         if won.rowcount == 1:  # type: ignore[attr-defined]
+            taken.add(row.id)
             claimed.append(Pending(row.id, row.user_id, row.text, row.meta, row.created_at))
     return claimed
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from functools import partial
@@ -115,6 +116,10 @@ class ChannelRelay:
             if waiting and not await self._replay.answer_waiting(message.user_id, before_id=row_id):
                 # Their earlier message got the apology: once is enough while it lasts.
                 return await self._queue(row_id, now, apologise=False)
+            if waiting and not await self._older_answered(message.user_id, row_id):
+                # Another web process is answering the older ones (its lease stopped us
+                # from taking them): this one waits its turn in the queue, in order.
+                return await self._queue(row_id, now, apologise=False)
             if self._outage.is_on(now):
                 return await self._queue(row_id, now)
             try:
@@ -176,6 +181,19 @@ class ChannelRelay:
         self._replay.wake()
 
     # --- internals ---------------------------------------------------------------------
+    async def _older_answered(self, user_id: str, row_id: int) -> bool:
+        """Wait a moment for older messages of this user that another process holds."""
+        deadline = time.monotonic() + self._timing.order_wait.total_seconds()
+        while await self._tx(
+            partial(
+                inbound_queue.has_waiting, channel=self.channel, user_id=user_id, before_id=row_id
+            )
+        ):
+            if time.monotonic() > deadline:
+                return False
+            await asyncio.sleep(0.1)
+        return True
+
     def _rate_limited(self, user_id: str) -> RelayResult | None:
         verdict = self._limiter.check(user_id)
         if verdict is Verdict.ALLOW:

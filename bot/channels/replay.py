@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from functools import partial
@@ -82,8 +83,9 @@ class Replayer:
         """Answer due queued messages, oldest first; stop at the first engine failure.
         Returns how many were answered."""
         now = self._clock()
+        started = time.monotonic()
         claimed = await self._claim(now)
-        return await self._replay(claimed, now=now, locked=False)
+        return await self._replay(claimed, now=now, locked=False, started=started)
 
     async def answer_waiting(self, user_id: str, *, before_id: int) -> bool:
         """Answer the user's queued messages older than `before_id` (the caller holds the
@@ -91,13 +93,15 @@ class Replayer:
         now = self._clock()
         if self._outage.is_on(now):
             return False
+        started = time.monotonic()
         claimed = await self._claim(
             now,
             user_id=user_id,
             due_by=now + self._timing.max_age,  # waiting for its turn, not for a time
             before_id=before_id,
         )
-        return await self._replay(claimed, now=now, locked=True) == len(claimed)
+        answered = await self._replay(claimed, now=now, locked=True, started=started)
+        return answered == len(claimed)
 
     async def run_retry_loop(self, *, stop: asyncio.Event, interval_s: float) -> None:
         """Drain every `interval_s` seconds (sooner when woken) until `stop` is set."""
@@ -148,12 +152,23 @@ class Replayer:
         )
 
     async def _replay(
-        self, claimed: Sequence[inbound_queue.Pending], *, now: datetime, locked: bool
+        self,
+        claimed: Sequence[inbound_queue.Pending],
+        *,
+        now: datetime,
+        locked: bool,
+        started: float,
     ) -> int:
         """Answer `claimed` in order, each under its resident's lock unless the caller holds
-        it; at the first engine failure the rest go back to the queue. Returns how many were
-        answered."""
+        it; at the first engine failure the rest go back to the queue, and so do those left
+        when half the lease has gone (another process may take them once it expires).
+        Returns how many were answered."""
+        half_lease = self._timing.lease.total_seconds() / 2
         for index, pending in enumerate(claimed):
+            if time.monotonic() - started > half_lease:
+                rest = claimed[index:]
+                await in_transaction(self._factory, partial(self._requeue, pending=rest, now=now))
+                return index
             hold = contextlib.nullcontext() if locked else self._locks.hold(pending.user_id)
             async with hold:
                 ok = await self._answer(pending)

@@ -15,6 +15,7 @@ from types import FrameType
 
 from bot.channels.forget import record_eraser
 from bot.channels.terminal import chat
+from bot.commands.balancer import Layout, layout_from_args, replicate
 from bot.config import Settings
 from bot.db.migrate import upgrade_to_head
 from bot.db.session import make_engine, make_session_factory
@@ -41,11 +42,48 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p_up.add_argument(
         "--chat", action="store_true", help="open the terminal chat; leaving it stops everything"
     )
+    p_up.add_argument(
+        "--replicas",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="engine processes behind nginx on RASA_PORT (N>1 needs PostgreSQL and REDIS_URL)",
+    )
+    p_up.add_argument(
+        "--action-servers",
+        type=_positive,
+        default=None,
+        metavar="M",
+        help="action servers behind nginx on ACTION_PORT (default: one per two engines)",
+    )
+    p_up.add_argument(
+        "--web-replicas",
+        type=_positive,
+        default=1,
+        metavar="W",
+        help="web service processes behind nginx on WEB_PORT (with --replicas or --balancer)",
+    )
+    p_up.add_argument(
+        "--balancer",
+        action="store_true",
+        help="put nginx in front even with one engine (what --replicas N>1 does)",
+    )
     p_up.set_defaults(handler=cmd_up)
 
     p_chat = sub.add_parser("chat", help="chat in the terminal with the running engine")
     p_chat.add_argument("--sender", help="conversation id (default: a new one)")
     p_chat.set_defaults(handler=cmd_chat)
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
 
 
 def ensure_model(settings: Settings, *, force: bool = False, allow_train: bool = True) -> None:
@@ -72,9 +110,11 @@ def app_children(settings: Settings) -> list[ChildSpec]:
     return children
 
 
-def stack_config(settings: Settings) -> StackConfig:
+def stack_config(settings: Settings, layout: Layout | None = None) -> StackConfig:
+    """The stack of `jiamenkou up`: one of each process, or with a layout replicas behind
+    nginx."""
     project = RasaProject.from_settings(settings)
-    return StackConfig(
+    config = StackConfig(
         project=project,
         # A model a trainer promoted serves across restarts (`jiamenkou models`).
         model=promoted_archive(settings) or current_model(project),
@@ -90,10 +130,12 @@ def stack_config(settings: Settings) -> StackConfig:
         tracker_url=settings.effective_tracker_database_url,
         redis_url=settings.redis_url,
     )
+    return config if layout is None else replicate(config, settings, layout)
 
 
 def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     settings.check_production_secrets()
+    layout = layout_from_args(args, settings)  # what replicas need is said before training
     promoted = promoted_archive(settings)
     ensure_model(settings, allow_train=not args.no_train and promoted is None)
     started = time.monotonic()
@@ -104,15 +146,23 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
         stopping = True
 
     signal.signal(signal.SIGTERM, _on_term)
+    config = stack_config(settings, layout)
     print("starting the engine and services (1-2 minutes on a 2-core machine) …", flush=True)
-    with EngineStack(stack_config(settings)) as stack:
+    with EngineStack(config) as stack:
         if args.chat:
             print(f"ready in {time.monotonic() - started:.0f} s", flush=True)
             return _chat(settings, sender=None)
+        behind = ""
+        if layout is not None:
+            behind = (
+                f" (nginx in front of {_count(layout.replicas, 'engine')}, "
+                f"{_count(layout.action_servers, 'action server')} and "
+                f"{_count(layout.web_replicas, 'web process', 'web processes')})"
+            )
         print(
             f"ready in {time.monotonic() - started:.0f} s: engine {stack.config.engine_url}, "
-            f"actions {stack.config.action_url}, web http://{settings.host}:{settings.web_port}. "
-            "Chat with `jiamenkou chat`; Ctrl-C stops.",
+            f"actions {stack.config.action_url}, web http://{settings.host}:{settings.web_port}"
+            f"{behind}. Chat with `jiamenkou chat`; Ctrl-C stops.",
             flush=True,
         )
         # A child that dies (engine, action server, web, bridge) is started again with

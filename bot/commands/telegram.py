@@ -56,7 +56,9 @@ def cmd_telegram(args: argparse.Namespace, settings: Settings) -> int:
         upgrade_to_head(db)
 
         async def run() -> None:
-            engine = EngineClient(settings.engine_url, settings.engine_token)
+            engine = EngineClient(
+                settings.engine_url, settings.engine_token, timeout_s=settings.engine_timeout_s
+            )
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):

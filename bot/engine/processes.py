@@ -31,6 +31,8 @@ from bot.errors import EngineStartFailed, ModelMissing, PortInUse
 
 logger = logging.getLogger(__name__)
 
+LOCK_LIFETIME_VARIABLE = "TICKET_LOCK_LIFETIME"  # Rasa's lock store reads it at import
+
 
 @dataclass(frozen=True)
 class ChildSpec:
@@ -62,10 +64,37 @@ class StackConfig:
     # Engine -> action server. Only these two processes need it: a fresh one per stack unless
     # the settings give one (an action server run elsewhere).
     action_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    # Replicas behind a load balancer (`jiamenkou up --replicas N`): the ports of the engine
+    # processes and of the action servers. Empty: one engine on `engine_port`, one action
+    # server on `action_port`. With replicas those two ports are the balancer's, which the
+    # caller starts as one of `extra_children` (bot/engine/balancer.py).
+    engine_replica_ports: list[int] = field(default_factory=list)
+    action_replica_ports: list[int] = field(default_factory=list)
+    # The engines' action endpoint when the action servers run elsewhere (ACTION_SERVER_URL).
+    action_endpoint_url: str | None = None
 
     @property
     def endpoints_file(self) -> Path:
-        return self.log_dir.parent / "run" / f"endpoints-{self.engine_port}.yml"
+        return self.endpoints_file_for(self.engine_port)
+
+    def endpoints_file_for(self, engine_port: int) -> Path:
+        return self.log_dir.parent / "run" / f"endpoints-{engine_port}.yml"
+
+    @property
+    def engines(self) -> dict[str, int]:
+        """Child name -> port of each engine process ("engine" alone, "engine 1" … behind a
+        balancer)."""
+        if not self.engine_replica_ports:
+            return {"engine": self.engine_port}
+        return {f"engine {i}": port for i, port in enumerate(self.engine_replica_ports, 1)}
+
+    @property
+    def action_servers(self) -> dict[str, int]:
+        if self.action_port is None:
+            return {}
+        if not self.action_replica_ports:
+            return {"action server": self.action_port}
+        return {f"action server {i}": p for i, p in enumerate(self.action_replica_ports, 1)}
 
     @property
     def engine_url(self) -> str:
@@ -101,9 +130,18 @@ class EngineStack:
         ports = {"RASA_PORT": cfg.engine_port}
         if cfg.action_port is not None:
             ports["ACTION_PORT"] = cfg.action_port
+        for i, port in enumerate(cfg.engine_replica_ports, 1):
+            ports[f"the port of engine {i} (RASA_PORT + {i})"] = port
+        for i, port in enumerate(cfg.action_replica_ports, 1):
+            ports[f"the port of action server {i} (ACTION_PORT + {i})"] = port
         for child in cfg.extra_children:
             if child.port is not None:
                 ports[child.port_variable or f"{child.name} port"] = child.port
+        seen: dict[int, str] = {}
+        for variable, port in ports.items():
+            if port in seen:
+                raise PortInUse(f"{seen[port]} and {variable} are both {port}; give each its own")
+            seen[port] = variable
         for variable, port in ports.items():
             if not port_is_free(cfg.host, port):
                 raise PortInUse(
@@ -122,9 +160,11 @@ class EngineStack:
         if cfg.tracker_url is not None:
             prepare_tracker_database(cfg.tracker_url)
         try:
-            if cfg.action_port is not None:
-                self._spawn("action server", self._action_command(), self._action_env())
-            self._spawn("engine", self._engine_command(), self._engine_env())
+            # All engines start at once: each takes a minute or two to load its model.
+            for name in cfg.action_servers:
+                self._spawn(name, self._action_command(name), self._action_env())
+            for name in cfg.engines:
+                self._spawn(name, self._engine_command(name), self._engine_env())
             for child in cfg.extra_children:
                 self._spawn(child.name, child.command, self._app_env())
             self._wait_until_ready()
@@ -135,15 +175,17 @@ class EngineStack:
     def _write_endpoints(self) -> None:
         cfg = self.config
         # Without an action server point at a closed port so a custom action fails fast
-        # instead of hanging.
+        # instead of hanging. With replicas `action_port` is the balancer's.
         port = cfg.action_port if cfg.action_port is not None else 9
-        write_endpoints(
-            cfg.endpoints_file,
-            action_url=f"http://{cfg.host}:{port}/webhook",
-            tracker_url=cfg.tracker_url,
-            redis_url=cfg.redis_url,
-            action_token=cfg.action_token,
-        )
+        action_url = cfg.action_endpoint_url or f"http://{cfg.host}:{port}/webhook"
+        for engine_port in cfg.engines.values():
+            write_endpoints(
+                cfg.endpoints_file_for(engine_port),
+                action_url=action_url,
+                tracker_url=cfg.tracker_url,
+                redis_url=cfg.redis_url,
+                action_token=cfg.action_token,
+            )
 
     def restart_engine(self) -> None:
         """Kill the engine as a crash would (SIGKILL) and start it again on the same port; the
@@ -152,13 +194,13 @@ class EngineStack:
         if proc is not None and proc.poll() is None:
             _signal_group(proc, signal.SIGKILL)
             proc.wait(timeout=15)
-        self._spawn("engine", self._engine_command(), self._engine_env())
+        self._spawn("engine", self._engine_command("engine"), self._engine_env())
         self._wait_until_ready()
 
-    def _action_command(self) -> list[str]:
+    def _action_command(self, name: str) -> list[str]:
         # Our entry point around rasa-sdk's app: it checks the engine's token on every call.
         return [sys.executable, "-m", "bot.action_server", "--actions", "actions",
-                "--port", str(self.config.action_port)]  # fmt: skip
+                "--port", str(self.config.action_servers[name])]  # fmt: skip
 
     def _action_env(self) -> dict[str, str]:
         env = self._app_env()
@@ -175,22 +217,29 @@ class EngineStack:
         env[MASK_OUTPUT_VARIABLE] = "1"
         return env
 
-    def _engine_command(self) -> list[str]:
+    def _engine_command(self, name: str) -> list[str]:
         cfg = self.config
+        port = cfg.engines[name]
         # `rasa run` through our launcher: it adds --auth-token from the environment inside the
         # process (not visible to `ps`) and masks everything the engine writes to its log.
         return [
             str(cfg.project.engine_bin / "python"), "-m", "jiamenkou_engine.launch", "run",
             "--enable-api",
-            "--interface", cfg.host, "--port", str(cfg.engine_port),
+            "--interface", cfg.host, "--port", str(port),
             "--model", str(cfg.model),
-            "--endpoints", str(cfg.endpoints_file),
+            "--endpoints", str(cfg.endpoints_file_for(port)),
             "--credentials", str(cfg.project.credentials),
         ]  # fmt: skip
 
     def _engine_env(self) -> dict[str, str]:
         extra = dict(self.config.extra_env)
         extra[ENGINE_TOKEN_VARIABLE] = self.config.token  # API token and REST channel secret
+        if self.config.redis_url:
+            # A replica killed mid-turn leaves its conversation's lock in Redis until it
+            # expires (Rasa's default: 60 s); the next turn waits for it. Well under the
+            # bridges' timeout (JIAMENKOU_ENGINE_TIMEOUT), so that turn is answered, not given
+            # up and sent again; still far longer than any turn takes.
+            extra.setdefault(LOCK_LIFETIME_VARIABLE, "20")
         return engine_env(self.config.project, extra)
 
     def _spawn(self, name: str, command: list[str], env: dict[str, str]) -> None:
@@ -226,11 +275,13 @@ class EngineStack:
     def _is_ready(self, client: httpx.Client, name: str) -> bool:
         cfg = self.config
         try:
-            if name == "engine":
-                response = client.get(f"{cfg.engine_url}/status", params={"token": cfg.token})
+            if name in cfg.engines:
+                url = f"http://{cfg.host}:{cfg.engines[name]}/status"
+                response = client.get(url, params={"token": cfg.token})
                 return response.status_code == 200 and bool(response.json().get("model_file"))
-            if name == "action server":
-                return client.get(f"{cfg.action_url}/health").status_code == 200
+            if name in cfg.action_servers:
+                url = f"http://{cfg.host}:{cfg.action_servers[name]}/health"
+                return client.get(url).status_code == 200
             child = next(c for c in cfg.extra_children if c.name == name)
             return child.health_url is None or client.get(child.health_url).status_code == 200
         except (httpx.HTTPError, ValueError):
@@ -254,6 +305,16 @@ class EngineStack:
         for name in self._children:
             self._raise_if_exited(name)
 
+    def process(self, name: str) -> tuple[list[str], dict[str, str]]:
+        """Command and environment of the engine or an action server, prepared to run on its
+        own (`jiamenkou engine` / `jiamenkou actions` under systemd or Docker)."""
+        if name in self.config.engines:
+            self._write_endpoints()
+            if self.config.tracker_url is not None:
+                prepare_tracker_database(self.config.tracker_url)
+            return self._engine_command(name), self._engine_env()
+        return self._action_command(name), self._action_env()
+
     # --- for the supervisor (bot/engine/supervisor.py) -----------------------------------
     def names(self) -> list[str]:
         return list(self._children)
@@ -265,10 +326,10 @@ class EngineStack:
     def respawn(self, name: str) -> None:
         """Start a child that has exited again, with the command and environment it had;
         returns at once (`ready` tells when it answers)."""
-        if name == "engine":
-            self._spawn(name, self._engine_command(), self._engine_env())
-        elif name == "action server":
-            self._spawn(name, self._action_command(), self._action_env())
+        if name in self.config.engines:
+            self._spawn(name, self._engine_command(name), self._engine_env())
+        elif name in self.config.action_servers:
+            self._spawn(name, self._action_command(name), self._action_env())
         else:
             child = next(c for c in self.config.extra_children if c.name == name)
             self._spawn(name, child.command, self._app_env())

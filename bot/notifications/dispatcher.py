@@ -1,9 +1,15 @@
 """Delivers queued outbox messages through the channel senders, retrying with backoff.
 
 Delivery is at-least-once: a message is claimed (attempts + 1 and a lease on
-`next_attempt_at`) in one short transaction, sent with no transaction open, and its outcome
-recorded in another. A process that dies mid-send leaves the lease to expire, and the message
-is sent again; a bridge that is down only pushes `next_attempt_at` further out.
+`next_attempt_at`) in one short committed transaction, sent with no transaction open, and its
+outcome recorded in another. Several web processes may run this loop on one database: on
+PostgreSQL `FOR UPDATE SKIP LOCKED` splits the due rows between them, and the compare-and-set
+on `attempts` makes a claim exclusive on any backend. A process that dies mid-send leaves the
+lease to expire, and another process sends the message; only a death between the platform
+accepting a message and the outcome being recorded can repeat one. A claim is never used
+after half its lease: the rest of a batch that took that long is released for the next round
+instead of being sent while another process may already have taken it. A bridge that is down
+only pushes `next_attempt_at` further out.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -71,11 +78,17 @@ async def deliver_pending(
     stats = DeliveryStats()
     if not senders:
         return stats
+    claimed_at = time.monotonic()
     claimed = await asyncio.to_thread(
         _claim, session_factory, sorted(senders), now, limit, policy.lease
     )
     stats.claimed = len(claimed)
-    for message in claimed:
+    for index, message in enumerate(claimed):
+        if time.monotonic() - claimed_at > policy.lease.total_seconds() / 2:
+            rest = claimed[index:]
+            await asyncio.to_thread(_release, session_factory, rest, now)
+            logger.warning("outbox round ran long; %d messages left for the next one", len(rest))
+            break
         error: str | None = None
         try:
             await senders[message.channel].send(
@@ -150,6 +163,23 @@ def _claim(
                     )
                 )
         return claimed
+
+
+def _release(factory: sessionmaker[Session], messages: list[_Claimed], now: datetime) -> None:
+    """Give claims back untried (attempts as before, due now); a claim another process has
+    taken since (its lease expired) is left alone."""
+    with factory.begin() as session:
+        for message in messages:
+            session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id == message.id,
+                    OutboxMessage.attempts == message.attempts,
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                )
+                .values(attempts=message.attempts - 1, next_attempt_at=now)
+                .execution_options(synchronize_session=False)
+            )
 
 
 def _record(

@@ -67,7 +67,9 @@ def wechat_router(
         own_engine = None
         the_engine = engine
         if the_engine is None:
-            the_engine = own_engine = EngineClient(settings.engine_url, settings.engine_token)
+            the_engine = own_engine = EngineClient(
+                settings.engine_url, settings.engine_token, timeout_s=settings.engine_timeout_s
+            )
         own_api = _api_from(settings, session_factory) if api is None else None
         the_api = api or own_api
         relay = make_relay(
