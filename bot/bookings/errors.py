@@ -23,6 +23,14 @@ class InvalidOffer(BookingError):
     default_message = "slot length must be 5-480 minutes and capacity 1-500"
 
 
+class InvalidSession(BookingError):
+    """An extra session that cannot work: ends before it starts, too short for one slot, in the
+    past, or on a day staff closed."""
+
+    exit_code = 8
+    default_message = "an extra session must lie ahead, hold at least one slot, on an open day"
+
+
 class SlotFull(BookingError):
     exit_code = 31
     default_message = "that time is fully booked"

@@ -16,6 +16,7 @@ from bot.bookings.errors import (
     BookingNotActive,
     BookingNotFound,
     InvalidOffer,
+    InvalidSession,
     SameSlot,
     SlotFull,
     SlotUnavailable,
@@ -28,6 +29,7 @@ from bot.db.bookings import (
     BookingOffer,
     BookingSlot,
     BookingStatus,
+    ExtraSession,
     SiteClosure,
 )
 from bot.db.sites import Site
@@ -299,6 +301,44 @@ def close_day(
     for booking in affected:
         cancel(session=session, booking=booking, now=now, actor=actor, note=note)
     return affected
+
+
+def add_extra_session(
+    *,
+    session: Session,
+    offer: BookingOffer,
+    day: dt.date,
+    opens: dt.time,
+    closes: dt.time,
+    note: str,
+    now: dt.datetime,
+) -> ExtraSession:
+    """Staff open an offer for extra hours on `day`, beyond the site's usual hours (also on a
+    day it is normally shut). The same start again changes that session instead of adding one."""
+    if closes <= opens:
+        raise InvalidSession(f"the session ends ({closes}) before it starts ({opens})")
+    minutes = (closes.hour * 60 + closes.minute) - (opens.hour * 60 + opens.minute)
+    if minutes < offer.slot_minutes:
+        raise InvalidSession(f"{minutes} minutes hold no {offer.slot_minutes}-minute slot")
+    if china_time.at(day, closes) <= now:
+        raise InvalidSession(f"{day} {closes} is past")
+    closed = session.scalars(
+        select(SiteClosure.id).where(SiteClosure.site_id == offer.site_id, SiteClosure.day == day)
+    ).first()
+    if closed is not None:
+        raise InvalidSession(f"the site is closed for bookings on {day}")
+    extra = session.scalars(
+        select(ExtraSession).where(
+            ExtraSession.offer_id == offer.id, ExtraSession.day == day, ExtraSession.opens == opens
+        )
+    ).first()
+    if extra is None:
+        extra = ExtraSession(offer_id=offer.id, day=day, opens=opens, created_at=now)
+        session.add(extra)
+    extra.closes = closes
+    extra.note = note
+    session.flush()
+    return extra
 
 
 def get_booking(*, session: Session, number: str, for_update: bool = False) -> Booking:

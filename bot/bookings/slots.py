@@ -15,7 +15,7 @@ from bot.bookings import fair
 from bot.bookings.catalogue import defaults_for
 from bot.bookings.dates import When
 from bot.bookings.errors import NotBookable
-from bot.db.bookings import BookingOffer, BookingSlot, SiteClosure
+from bot.db.bookings import BookingOffer, BookingSlot, ExtraSession, SiteClosure
 from bot.db.sites import Site
 from bot.sites.hours import HolidayPolicy
 from bot.sites.opening import intervals_on
@@ -99,6 +99,11 @@ def is_closed_day(*, session: Session, site_id: int, day: dt.date) -> bool:
     return session.scalars(query).first() is not None
 
 
+def extra_sessions_on(*, session: Session, offer: BookingOffer, day: dt.date) -> list[ExtraSession]:
+    query = select(ExtraSession).where(ExtraSession.offer_id == offer.id, ExtraSession.day == day)
+    return list(session.scalars(query.order_by(ExtraSession.opens)))
+
+
 def slots_on(
     *, session: Session, offer: BookingOffer, day: dt.date, now: dt.datetime
 ) -> list[SlotView]:
@@ -107,22 +112,26 @@ def slots_on(
     hours = weekly_hours(site)
     if is_closed_day(session=session, site_id=site.id, day=day):
         return []
+    intervals: list[tuple[int, int]] = []
     if offer.service == fair.SERVICE:
-        if not fair.is_fair_day(day):
-            return []
-        intervals = [(_minutes(fair.OPENS), _minutes(fair.CLOSES))]
-    elif hours is None:
-        return []
-    else:
-        intervals = list(intervals_on(hours, HolidayPolicy(site.holiday), day))
+        if fair.is_fair_day(day):
+            intervals.append((_minutes(fair.OPENS), _minutes(fair.CLOSES)))
+    elif hours is not None:
+        intervals += intervals_on(hours, HolidayPolicy(site.holiday), day)
+    # Staff's extra sessions count even on a day the site is normally shut (a Sunday 义诊).
+    intervals += [
+        (_minutes(extra.opens), _minutes(extra.closes))
+        for extra in extra_sessions_on(session=session, offer=offer, day=day)
+    ]
     length = dt.timedelta(minutes=offer.slot_minutes)
-    starts: list[dt.datetime] = []
+    found: set[dt.datetime] = set()
     for opens, closes in intervals:
         minute = opens
         while minute + offer.slot_minutes <= closes:
-            starts.append(china_time.at(day) + dt.timedelta(minutes=minute))
+            found.add(china_time.at(day) + dt.timedelta(minutes=minute))
             minute += offer.slot_minutes
-    starts = [s for s in starts if s > now]
+    # An extra session overlapping the usual hours must not list a slot twice.
+    starts = sorted(s for s in found if s > now)
     if not starts:
         return []
     booked = {

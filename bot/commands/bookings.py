@@ -1,4 +1,4 @@
-"""Staff tools for bookings (`jiamenkou bookings slots|list|show|cancel|close-day|confirm|offer`) and
+"""Staff tools for bookings (`jiamenkou bookings slots|list|show|cancel|close-day|extra-session|confirm|offer`) and
 `jiamenkou dates parse`, the conversation's date parser exposed for checking."""
 
 from __future__ import annotations
@@ -64,6 +64,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p_close.add_argument("--by", default=None)
     p_close.set_defaults(handler=cmd_close_day)
 
+    p_extra = b_sub.add_parser(
+        "extra-session", help="open a service for extra hours on a day (also a day normally shut)"
+    )
+    p_extra.add_argument("--site", required=True, help="site id or name")
+    p_extra.add_argument("--service", required=True, help="e.g. 义诊 or 法律咨询")
+    p_extra.add_argument("--date", required=True, type=_day)
+    p_extra.add_argument("--from", dest="opens", required=True, type=_clock, help="HH:MM")
+    p_extra.add_argument("--to", dest="closes", required=True, type=_clock, help="HH:MM")
+    p_extra.add_argument("--note", default="", help="what the session is, for staff")
+    p_extra.add_argument("--json", action="store_true")
+    p_extra.set_defaults(handler=cmd_extra_session)
+
     p_confirm = b_sub.add_parser("confirm", help="confirm a home-service booking (待确认)")
     p_confirm.add_argument("number")
     p_confirm.add_argument("--by", default=None)
@@ -94,6 +106,13 @@ def _day(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError("a date like 2026-11-28") from None
+
+
+def _clock(text: str) -> dt.time:
+    try:
+        return dt.time.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("a time of day like 14:30") from None
 
 
 def _moment(text: str) -> dt.datetime:
@@ -231,6 +250,26 @@ def cmd_close_day(args: argparse.Namespace, settings: Settings) -> int:
         )
         numbers = "、".join(b.number for b in cancelled) or "无"
         print(f"{site.name} {args.date} 不接受预约；已取消并通知：{numbers}")
+    return 0
+
+
+def cmd_extra_session(args: argparse.Namespace, settings: Settings) -> int:
+    service = resolve_service(load_vocabulary(settings.vocabulary_file), args.service)
+    with database(settings) as factory, factory.begin() as session:
+        site = find_site(session, args.site)
+        offer = offer_for(session=session, site=site, service=service)
+        bookings.add_extra_session(
+            session=session, offer=offer, day=args.date, opens=args.opens, closes=args.closes,
+            note=args.note, now=utcnow(),
+        )  # fmt: skip
+        slots = slots_on(session=session, offer=offer, day=args.date, now=china_time.now())
+        rows = [slot.to_json() for slot in slots]
+    if args.json:
+        print(
+            json.dumps({"site": site.name, "service": service, "slots": rows}, ensure_ascii=False)
+        )
+    else:
+        print(f"{site.name} {service} {args.date}: {len(rows)} slots")
     return 0
 
 

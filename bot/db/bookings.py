@@ -4,7 +4,7 @@ bookings themselves and their append-only history."""
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import (
@@ -18,6 +18,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    Time,
     UniqueConstraint,
     event,
 )
@@ -91,6 +92,25 @@ class SiteClosure(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
     day: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ExtraSession(Base):
+    """Hours staff add to an offer on one day (`bookings extra-session`), beyond the site's
+    usual opening hours: a Sunday 义诊, an evening legal-aid session."""
+
+    __tablename__ = "booking_extra_sessions"
+    __table_args__ = (
+        UniqueConstraint("offer_id", "day", "opens", name="uq_booking_extra_sessions_offer_day"),
+        CheckConstraint("closes > opens", name="opens_before_closes"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("booking_offers.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    opens: Mapped[time] = mapped_column(Time)
+    closes: Mapped[time] = mapped_column(Time)
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 

@@ -157,3 +157,30 @@ def test_an_impossible_capacity_is_one_sentence(
         "--capacity", "0",
     )  # fmt: skip
     assert code == 8 and "capacity" in err and "Traceback" not in err
+
+
+def test_staff_add_an_extra_session_and_residents_see_its_slots(
+    database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site, sunday = "和顺社区党群服务站", (DAY + dt.timedelta(days=(6 - DAY.weekday()) % 7 or 7))
+    code, out, _ = run(
+        capsys, "bookings", "slots", "--site", site, "--service", "法律援助",
+        "--date", sunday.isoformat(), "--json",
+    )  # fmt: skip
+    assert code == 0 and json.loads(out) == []
+    code, out, _ = run(
+        capsys, "bookings", "extra-session", "--site", site, "--service", "法律援助",
+        "--date", sunday.isoformat(), "--from", "09:00", "--to", "10:00", "--note", "周日加班",
+        "--json",
+    )  # fmt: skip
+    assert code == 0 and len(json.loads(out)["slots"]) == 2
+    code, out, _ = run(
+        capsys, "bookings", "slots", "--site", site, "--service", "法律援助",
+        "--date", sunday.isoformat(), "--json",
+    )  # fmt: skip
+    assert [row["start"][11:16] for row in json.loads(out)] == ["09:00", "09:30"]
+    code, _, err = run(
+        capsys, "bookings", "extra-session", "--site", site, "--service", "法律援助",
+        "--date", sunday.isoformat(), "--from", "10:00", "--to", "09:00",
+    )  # fmt: skip
+    assert code == 8 and "before it starts" in err

@@ -1,4 +1,4 @@
-"""Migration 0007_bookings: the ORM and the migrated schema agree on the booking tables (on
+"""Migrations 0007_bookings to 0009_booking_extra_sessions: the ORM and the migrated schema agree on the booking tables (on
 SQLite and PostgreSQL), and the migration goes down and up again."""
 
 from __future__ import annotations
@@ -12,7 +12,14 @@ from bot.db import models  # noqa: F401  (every table on Base.metadata)
 from bot.db.base import Base
 from bot.db.migrate import alembic_config
 
-TABLES = {"booking_offers", "booking_slots", "site_closures", "bookings", "booking_events"}
+TABLES = {
+    "booking_offers",
+    "booking_slots",
+    "site_closures",
+    "bookings",
+    "booking_events",
+    "booking_extra_sessions",
+}
 
 
 def test_orm_and_migration_agree_on_the_booking_tables(db_engine: Engine) -> None:
@@ -39,6 +46,10 @@ def test_orm_and_migration_agree_on_the_booking_tables(db_engine: Engine) -> Non
 
 def test_the_migration_goes_down_and_up(db_engine: Engine) -> None:
     config = alembic_config(db_engine.url.render_as_string(hide_password=False))
+    with db_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0009_booking_extra_sessions-1")
+    assert "booking_extra_sessions" not in inspect(db_engine).get_table_names()
     with db_engine.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, "0008_booking_grid-1")

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy.orm import Session
 
 from bot.bookings.dates import parse_when
-from bot.bookings.errors import NotBookable
-from bot.bookings.service import close_day
-from bot.bookings.slots import free_slots, offer_for, slots_on
+from bot.bookings.errors import InvalidSession, NotBookable
+from bot.bookings.service import add_extra_session, close_day
+from bot.bookings.slots import extra_sessions_on, free_slots, offer_for, slots_on
 from tests.bookings.builders import NOW, add_booking, add_site, shanghai
 
 
@@ -153,3 +153,66 @@ def test_a_service_the_site_does_not_offer_is_not_bookable(db_session: Session) 
 def test_a_site_with_unknown_hours_has_no_slots(db_session: Session) -> None:
     offer = offer_for(session=db_session, site=add_site(db_session, hours=None), service="法律援助")
     assert slots_on(session=db_session, offer=offer, day=dt.date(2026, 11, 26), now=NOW) == []
+
+
+def test_an_extra_session_opens_a_sunday_and_can_be_booked(db_session: Session) -> None:
+    site = add_site(db_session)  # 周日 休息
+    offer = offer_for(session=db_session, site=site, service="法律援助")
+    sunday = dt.date(2026, 11, 29)
+    assert slots_on(session=db_session, offer=offer, day=sunday, now=NOW) == []
+    add_extra_session(
+        session=db_session, offer=offer, day=sunday, opens=dt.time(9, 0),
+        closes=dt.time(10, 30), note="律师周日加班", now=NOW,
+    )  # fmt: skip
+    assert starts(slots_on(session=db_session, offer=offer, day=sunday, now=NOW)) == [
+        "11-29 09:00",
+        "11-29 09:30",
+        "11-29 10:00",
+    ]
+    wished = parse_when("周日上午", now=NOW)
+    choice = free_slots(session=db_session, offer=offer, wished=wished, now=NOW)
+    assert choice.exact and starts(choice.slots)[0] == "11-29 09:00"
+    booking = add_booking(db_session, site, shanghai(2026, 11, 29, 9, 30))
+    assert booking.starts_at == shanghai(2026, 11, 29, 9, 30)
+    views = slots_on(session=db_session, offer=offer, day=sunday, now=NOW)
+    assert [v.free for v in views] == [1, 0, 1]
+
+
+def test_an_extra_session_beside_the_usual_hours_lists_each_slot_once(
+    db_session: Session,
+) -> None:
+    offer = offer_for(session=db_session, site=add_site(db_session), service="法律援助")
+    day = dt.date(2026, 11, 26)  # Thursday: 08:30-12:00, 14:00-18:00
+    add_extra_session(
+        session=db_session, offer=offer, day=day, opens=dt.time(17, 0),
+        closes=dt.time(20, 0), note="晚间咨询", now=NOW,
+    )  # fmt: skip
+    times = starts(slots_on(session=db_session, offer=offer, day=day, now=NOW))
+    assert len(times) == len(set(times))
+    assert times[-1] == "11-26 19:30" and "11-26 17:30" in times and "11-26 12:30" not in times
+
+
+@pytest.mark.parametrize(
+    ("day", "opens", "closes", "reason"),
+    [
+        (dt.date(2026, 11, 29), dt.time(10, 0), dt.time(9, 0), "before it starts"),
+        (dt.date(2026, 11, 29), dt.time(9, 0), dt.time(9, 10), "hold no"),
+        (dt.date(2026, 11, 24), dt.time(9, 0), dt.time(11, 0), "past"),
+        (dt.date(2026, 11, 27), dt.time(19, 0), dt.time(20, 0), "closed"),
+    ],
+)
+def test_an_extra_session_that_cannot_work_is_refused(
+    db_session: Session, day: dt.date, opens: dt.time, closes: dt.time, reason: str
+) -> None:
+    site = add_site(db_session)
+    close_day(
+        session=db_session, site=site, day=dt.date(2026, 11, 27), note="停电检修",
+        actor="staff:王芳", now=NOW,
+    )  # fmt: skip
+    offer = offer_for(session=db_session, site=site, service="法律援助")
+    with pytest.raises(InvalidSession, match=reason):
+        add_extra_session(
+            session=db_session, offer=offer, day=day, opens=opens, closes=closes, note="",
+            now=NOW,
+        )  # fmt: skip
+    assert extra_sessions_on(session=db_session, offer=offer, day=day) == []
