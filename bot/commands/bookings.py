@@ -17,7 +17,7 @@ from bot.bookings.errors import DateNotUnderstood
 from bot.bookings.slots import offer_for, slots_on
 from bot.commands.tickets import database
 from bot.config import Settings
-from bot.db.bookings import Booking, BookingStatus
+from bot.db.bookings import Booking, BookingOffer, BookingStatus
 from bot.db.columns import utcnow
 from bot.db.sites import Site
 from bot.privacy import mask_address, mask_phone, mask_phones_in_text
@@ -139,6 +139,15 @@ def find_site(session: Session, text: str) -> Site:
     return site
 
 
+def site_offer(
+    session: Session, settings: Settings, args: argparse.Namespace
+) -> tuple[Site, BookingOffer]:
+    """The site (`--site`, id or name) and its offer of `--service` (a colloquial name too)."""
+    service = resolve_service(load_vocabulary(settings.vocabulary_file), args.service)
+    site = find_site(session, args.site)
+    return site, offer_for(session=session, site=site, service=service)
+
+
 def _actor(args: argparse.Namespace) -> str:
     return f"staff:{args.by or getpass.getuser()}"
 
@@ -165,17 +174,15 @@ def booking_json(booking: Booking, *, exact_address: bool = False) -> dict[str, 
 
 
 def cmd_slots(args: argparse.Namespace, settings: Settings) -> int:
-    service = resolve_service(load_vocabulary(settings.vocabulary_file), args.service)
     with database(settings) as factory, factory.begin() as session:
-        site = find_site(session, args.site)
-        offer = offer_for(session=session, site=site, service=service)
+        site, offer = site_offer(session, settings, args)
         views = slots_on(session=session, offer=offer, day=args.date, now=china_time.now())
         if args.json:
             print(json.dumps([v.to_json() for v in views], ensure_ascii=False))
             return 0
         if not china_time.calendar_known(args.date.year):
             print(f"注意：{args.date.year}年的节假日安排尚未公布，按平常周末计算。")
-        print(f"{site.name} {service} {args.date}（每段{offer.slot_minutes}分钟）")
+        print(f"{site.name} {offer.service} {args.date}（每段{offer.slot_minutes}分钟）")
         for view in views:
             print(f"  {view.start:%H:%M}-{view.end:%H:%M}  余{view.free}/{view.capacity}")
         if not views:
@@ -254,10 +261,8 @@ def cmd_close_day(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_extra_session(args: argparse.Namespace, settings: Settings) -> int:
-    service = resolve_service(load_vocabulary(settings.vocabulary_file), args.service)
     with database(settings) as factory, factory.begin() as session:
-        site = find_site(session, args.site)
-        offer = offer_for(session=session, site=site, service=service)
+        site, offer = site_offer(session, settings, args)
         bookings.add_extra_session(
             session=session, offer=offer, day=args.date, opens=args.opens, closes=args.closes,
             note=args.note, now=utcnow(),
@@ -266,18 +271,18 @@ def cmd_extra_session(args: argparse.Namespace, settings: Settings) -> int:
         rows = [slot.to_json() for slot in slots]
     if args.json:
         print(
-            json.dumps({"site": site.name, "service": service, "slots": rows}, ensure_ascii=False)
+            json.dumps(
+                {"site": site.name, "service": offer.service, "slots": rows}, ensure_ascii=False
+            )
         )
     else:
-        print(f"{site.name} {service} {args.date}: {len(rows)} slots")
+        print(f"{site.name} {offer.service} {args.date} 加开后共 {len(rows)} 个可约时段")
     return 0
 
 
 def cmd_offer(args: argparse.Namespace, settings: Settings) -> int:
-    service = resolve_service(load_vocabulary(settings.vocabulary_file), args.service)
     with database(settings) as factory, factory.begin() as session:
-        site = find_site(session, args.site)
-        offer = offer_for(session=session, site=site, service=service)
+        site, offer = site_offer(session, settings, args)
         bookings.tune_offer(
             session=session, offer=offer, now=utcnow(), slot_minutes=args.slot_minutes,
             capacity=args.capacity, bring=args.bring,
