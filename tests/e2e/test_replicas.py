@@ -6,11 +6,9 @@ twice (CI sets TEST_POSTGRES_URL and TEST_REDIS_URL)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import re
 import signal
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +22,7 @@ from bot.config import Settings
 from bot.engine.balancer import nginx_binary
 from bot.engine.ports import port_is_free
 from tests.conftest import load_sample_registry
-from tests.e2e.test_up_supervision import engine_pid, home_beside_the_checkout, wait_for
+from tests.helpers.up_process import engine_pid, home_beside_the_checkout, running_up, wait_for
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
@@ -86,23 +84,13 @@ def test_turns_alternate_between_replicas_and_a_killed_one_loses_nothing(
     replicas = {f"127.0.0.1:{engine_port + 1}", f"127.0.0.1:{engine_port + 2}"}
 
     async def scenario() -> None:
-        up = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "up", "--no-train", "--replicas", "2",
-            cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-        )  # fmt: skip
-        output: list[str] = []
-
-        async def read_output() -> None:
-            assert up.stdout is not None
-            async for line in up.stdout:
-                output.append(line.decode(errors="replace"))
-
-        reader = asyncio.create_task(read_output())
-        try:
+        async with running_up(
+            "--no-train", "--replicas", "2", cwd=tmp_path, env=env, stop=signal.SIGTERM
+        ) as up:
+            output = up.output
 
             def ready() -> bool:
-                if up.returncode is not None:
+                if up.process.returncode is not None:
                     raise AssertionError("`up` exited:\n" + "".join(output[-30:]))
                 return any("ready in" in line for line in output)
 
@@ -157,14 +145,5 @@ def test_turns_alternate_between_replicas_and_a_killed_one_loses_nothing(
                     "13812345678",
                     "/affirm",
                 ]
-        finally:
-            if up.returncode is None:
-                up.send_signal(signal.SIGTERM)  # `up` stops its children on it
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(up.wait(), 60)
-                if up.returncode is None:
-                    up.kill()
-                    await up.wait()
-            reader.cancel()
 
     asyncio.run(scenario())

@@ -7,8 +7,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -26,33 +24,13 @@ from tests.channels.wechat.wechat_side import (
     signed_query,
     text_xml,
 )
-from tests.conftest import ROOT, load_sample_registry
+from tests.conftest import load_sample_registry
 from tests.helpers.loopback import serving
+from tests.helpers.up_process import engine_pid, home_beside_the_checkout, running_up, wait_for
 
 pytestmark = pytest.mark.engine
 
 OPENID = "oSupervise_kill_engine_test1"
-
-
-def home_beside_the_checkout(tmp_path: Path) -> Path:
-    """A JIAMENKOU_HOME of its own (data, logs, secrets) that shares the code and models."""
-    home = tmp_path / "home"
-    home.mkdir()
-    for name in ("engine", "models", "nlu_data", "bot", ".venv-engine"):
-        (home / name).symlink_to(ROOT / name)
-    return home
-
-
-def engine_pid(engine_port: int) -> int:
-    """The pid of the engine this test's `up` started (found by its own port)."""
-    for proc in Path("/proc").iterdir():
-        try:
-            args = (proc / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if b"jiamenkou_engine.launch" in args and str(engine_port).encode() in args:
-            return int(proc.name)
-    raise AssertionError("no engine process found")
 
 
 def test_a_killed_engine_comes_back_and_the_queued_message_is_answered(tmp_path: Path) -> None:
@@ -78,21 +56,9 @@ def test_a_killed_engine_comes_back_and_the_queued_message_is_answered(tmp_path:
                 "JIAMENKOU_INBOUND_RETRY": "2",
             }
             env.pop("TELEGRAM_BOT_TOKEN", None)
-            up = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot.cli", "up", "--no-train",
-                cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.STDOUT,
-            )  # fmt: skip
-            output: list[str] = []
-
-            async def read_output() -> None:
-                assert up.stdout is not None
-                async for line in up.stdout:
-                    output.append(line.decode(errors="replace"))
-
-            reader = asyncio.create_task(read_output())
-            try:
-                await wait_for(lambda: any("ready in" in line for line in output), 300, output)
+            async with running_up("--no-train", cwd=tmp_path, env=env) as up:
+                output = up.output
+                await wait_for(lambda: up.said("ready in"), 300, output)
                 async with httpx.AsyncClient(
                     base_url=f"http://127.0.0.1:{web_port}", timeout=30
                 ) as http:
@@ -133,19 +99,7 @@ def test_a_killed_engine_comes_back_and_the_queued_message_is_answered(tmp_path:
                         await answered("请确认")
                         summary = "\n".join(api.texts(OPENID))
                     assert "和顺社区3栋2单元楼道" in summary
-            finally:
-                up.send_signal(signal.SIGINT)
-                await asyncio.wait_for(up.wait(), 60)
-                await reader
-            return "".join(output)
+            return "".join(up.output)
 
     output = asyncio.run(scenario())
     assert "while starting" not in output
-
-
-async def wait_for(condition: object, timeout_s: float, output: list[str]) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():  # type: ignore[operator]
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out; `up` said:\n" + "".join(output[-30:]))
-        await asyncio.sleep(0.5)
