@@ -181,18 +181,26 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         # and FallbackClassifier answers it. char_wb pads words with spaces, so the " " n-gram
         # is in every text: it helps classify (cross-validation drops without it) but is no
         # evidence.
-        evidence = matrix.copy()
-        evidence[:, self._blank_columns()] = 0
-        evidence.eliminate_zeros()
-        unknown = np.diff(evidence.indptr) == 0
+        unknown = (abs(matrix) @ self._evidence_weights(matrix.shape[1])) == 0
         probabilities = self._softmax(scores)
         probabilities[unknown] = 0.0
         return probabilities
 
-    def _blank_columns(self) -> List[int]:
+    def _evidence_weights(self, width: int) -> np.ndarray:
+        """1 for every column that is evidence, 0 for the blank n-grams; made once per model
+        (walking the 8,000 character n-grams and zeroing columns of a sparse matrix cost
+        about 1.5 ms of every parse)."""
         assert self._words is not None and self._chars is not None
+        cached = getattr(self, "_evidence_cache", None)
+        if cached is not None and cached[0] is self._chars and len(cached[1]) == width:
+            return cached[1]
         offset = len(self._words.vocabulary_)
-        return [offset + i for gram, i in self._chars.vocabulary_.items() if not gram.strip()]
+        weights = np.ones(width)
+        for gram, i in self._chars.vocabulary_.items():
+            if not gram.strip():
+                weights[offset + i] = 0.0
+        self._evidence_cache = (self._chars, weights)
+        return weights
 
     def _softmax(self, scores: np.ndarray) -> np.ndarray:
         if len(self._classes) == 2:
