@@ -85,6 +85,23 @@ def baseline_model(project: RasaProject) -> Path:
     return BASELINE_MODEL
 
 
+def fresh_databases(url: str, names: list[str]) -> dict[str, str]:
+    """An empty PostgreSQL database per stack (their schemas are at different migrations)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    urls = {}
+    with admin.connect() as connection:
+        for name in names:
+            database = f"jiamenkou_bench_{name}"
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{database}"'))
+            urls[name] = make_url(url).set(database=database).render_as_string(hide_password=False)
+    admin.dispose()
+    return urls
+
+
 def progress(name: str, step: dict[str, Any]) -> None:
     print(name, json.dumps(step), file=sys.stderr, flush=True)
 
@@ -95,6 +112,7 @@ def main() -> int:
     parser.add_argument("--step-seconds", type=float, default=15.0)
     parser.add_argument("--half-seconds", type=float, default=30.0)
     parser.add_argument("--start-rate", type=float, default=8.0)
+    parser.add_argument("--factor", type=float, default=1.2, help="rate step of the search")
     parser.add_argument("--channel", choices=("rest", "wechat"), default="rest")
     parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
     parser.add_argument("--baseline-ref", default=BASELINE_REF)
@@ -103,7 +121,22 @@ def main() -> int:
     parser.add_argument(
         "--skip-saturation", action="store_true", help="only CPU per turn (a loaded machine)"
     )
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="run both stacks on PostgreSQL (a fresh database each, made through URL) "
+        "instead of SQLite; with REDIS_URL set, both use Redis's lock store",
+    )
+    parser.add_argument(
+        "--new-replicas",
+        type=int,
+        default=1,
+        help="the new configuration as N engines behind nginx (`jiamenkou up --replicas N`; "
+        "needs --postgres and REDIS_URL)",
+    )
     args = parser.parse_args()
+    if args.new_replicas > 1 and not (args.postgres and os.environ.get("REDIS_URL")):
+        parser.error("--new-replicas N needs --postgres URL and REDIS_URL")
     channel: Channel = args.channel
 
     settings = Settings(JIAMENKOU_HOME=ROOT)
@@ -114,12 +147,16 @@ def main() -> int:
     base_settings = Settings(JIAMENKOU_HOME=roots["baseline"])
     prepare_training_data(RasaProject.from_settings(base_settings), training_vocabulary(settings))
     envs = {"baseline": {"JIAMENKOU_ACTION_POOL": "0"}, "new": {}}
+    databases = fresh_databases(args.postgres, list(models)) if args.postgres else {}
+    replicas = {"baseline": 1, "new": args.new_replicas}
     result: dict[str, Any] = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine_at_start": machine(),
         "channel": channel,
         "models": {k: v.name for k, v in models.items()},
         "baseline_ref": args.baseline_ref,
+        "record": "postgresql" if args.postgres else "sqlite",
+        "replicas": replicas,
     }
     with contextlib.ExitStack() as stacks:
         managers = {
@@ -129,6 +166,8 @@ def main() -> int:
                 extra_env=envs[name],
                 prepare=False,
                 root=roots[name],
+                database_url=databases.get(name),
+                replicas=replicas[name],
             )
             for name in models
         }
@@ -176,7 +215,7 @@ def main() -> int:
                 for name, target in targets.items():
                     found = await find_saturation(
                         target, channel=channel, seconds=args.step_seconds,
-                        start=args.start_rate, factor=1.3, think_ms=500, max_p95_ms=1000,
+                        start=args.start_rate, factor=args.factor, think_ms=500, max_p95_ms=1000,
                         say=partial(progress, name),
                     )  # fmt: skip
                     saturation[name].append(found["saturation_turns_per_s"])
