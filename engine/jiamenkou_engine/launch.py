@@ -40,12 +40,13 @@ def main() -> None:
     sys.argv = ["rasa", *sys.argv[1:], "--auth-token", token]
     from rasa.__main__ import main as rasa_main
 
-    from jiamenkou_engine import action_calls, graph_runner, tracker_store
+    from jiamenkou_engine import action_calls, collector, graph_runner, tracker_store
 
     action_calls.install()  # kept-alive connections, the domain once, a compiled schema
     tracker_store.install()  # SQLite: pooled connections, no fsync per commit in WAL mode
     tracker_store.install_kept_trackers()  # no replay of the whole session every turn
     graph_runner.install()  # the model's graph in an order worked out once, without dask
+    collector.install()  # the loaded model frozen out of the garbage collector's full passes
 
     rasa_main()
 

@@ -94,7 +94,7 @@ def install_kept_trackers() -> bool:
     # On the tracker object: (store, domain, events stored, newest stored event id).
     stored_mark = "_jiamenkou_stored"
 
-    def kept(store: Any) -> "OrderedDict[str, DialogueStateTracker]":
+    def kept(store: Any) -> OrderedDict[str, DialogueStateTracker]:
         cache = store.__dict__.get("_jiamenkou_kept")
         if cache is None:
             cache = store.__dict__["_jiamenkou_kept"] = OrderedDict()
@@ -113,7 +113,7 @@ def install_kept_trackers() -> bool:
         with self.session_scope() as session:
             newest = newest_id(self, session, sender_id)
         if tracker is not None:
-            owner, domain, count, last_id = getattr(tracker, stored_mark)
+            _owner, domain, count, last_id = getattr(tracker, stored_mark)
             if domain is self.domain and last_id == newest and len(tracker.events) == count:
                 return tracker
         tracker = await original_retrieve(self, sender_id, False)

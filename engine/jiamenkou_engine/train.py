@@ -11,7 +11,6 @@ import os
 import re
 import sys
 import warnings
-from typing import Optional
 
 EXPLAINED_VARIABLE = "JIAMENKOU_EXPLAINED_WARNINGS"
 SEPARATOR = "\x1f"
@@ -24,7 +23,7 @@ def main() -> None:
     original = common._filter_warnings
     explained = [t for t in os.environ.get(EXPLAINED_VARIABLE, "").split(SEPARATOR) if t]
 
-    def filter_warnings(log_level: Optional[int], warn_only_once: bool = True) -> None:
+    def filter_warnings(log_level: int | None, warn_only_once: bool = True) -> None:
         original(log_level, warn_only_once)
         for text in explained:
             warnings.filterwarnings("ignore", message=re.escape(text), category=UserWarning)
