@@ -457,7 +457,13 @@ async def find_saturation(
     offered, so its throughput is the offered rate: the turns of the residents who arrived in
     the step, per second (Poisson arrivals scatter it around `rate`). Counting only turns
     finished inside the step would under-count a stack that keeps up, by the conversations
-    still under way at its end. The saturation figure is the highest such rate."""
+    still under way at its end. The saturation figure is the highest such rate.
+
+    A 20 s step can hide a backlog that has only begun to grow (p95 still under the limit while
+    the stack answers a quarter fewer turns than arrive), so the throughput it actually served
+    is reported too: `served_turns_per_s`, the most turns finished inside any one step per
+    second (the plateau once the stack is saturated; a conservative figure below it, since the
+    conversations under way at a step's end are not counted). Plan capacity on that one."""
     steps: list[dict[str, Any]] = []
     rate = start
     while True:
@@ -478,6 +484,7 @@ async def find_saturation(
         "saturation_turns_per_s": best["offered_turns_per_s"] if best else 0.0,
         "saturation_rate": best["rate"] if best else None,
         "saturation_p95_ms": best["p95_ms"] if best else None,
+        "served_turns_per_s": max(s["turns_per_s"] for s in steps),
         "replicas": target.replicas,
         "channel": channel,
         "steps": [{k: s[k] for k in STEP_FIELDS if k in s} for s in steps],
