@@ -5,17 +5,9 @@ checked against Rasa's schema."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-from pathlib import Path
+from tests.helpers.engine_python import needs_engine_python, run_in_engine_python
 
-import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-ENGINE_PYTHON = ROOT / ".venv-engine" / "bin" / "python"
-
-pytestmark = pytest.mark.skipif(not ENGINE_PYTHON.exists(), reason="no engine environment")
+pytestmark = needs_engine_python
 
 SCRIPT = """
 import asyncio, json, sys
@@ -90,17 +82,7 @@ asyncio.run(main())
 
 
 def run_engine_python(env: dict[str, str]) -> dict[str, object]:
-    done = subprocess.run(
-        [str(ENGINE_PYTHON), "-c", SCRIPT],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "engine"), "PYTHONWARNINGS": "ignore", **env},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return run_in_engine_python(SCRIPT, env=env)
 
 
 def test_one_connection_the_domain_once_and_again_after_a_restart() -> None:

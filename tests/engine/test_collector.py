@@ -4,15 +4,9 @@ full collection), the next load unfreezes and collects them, and the switch turn
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-from pathlib import Path
+from tests.helpers.engine_python import needs_engine_python, run_in_engine_python
 
-import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-ENGINE_PYTHON = ROOT / ".venv-engine" / "bin" / "python"
+pytestmark = needs_engine_python
 
 SCRIPT = """
 import gc, json, weakref
@@ -47,24 +41,12 @@ out = {
     "first_alive_after_collect": first_alive_after_collect,
     "first_alive_after_next_load": models[0]() is not None,
 }
-print("RESULT " + json.dumps(out))
+print(json.dumps(out))
 """
 
 
 def run(switch: str | None) -> dict[str, object]:
-    if not ENGINE_PYTHON.exists():
-        pytest.skip("the engine environment is not installed (scripts/setup.sh)")
-    env = {key: value for key, value in os.environ.items() if key != "JIAMENKOU_GC_FREEZE"}
-    if switch is not None:
-        env["JIAMENKOU_GC_FREEZE"] = switch
-    env["PYTHONPATH"] = str(ROOT / "engine")
-    done = subprocess.run(
-        [str(ENGINE_PYTHON), "-c", SCRIPT], capture_output=True, text=True, env=env, timeout=300
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
-    result: dict[str, object] = json.loads(line.removeprefix("RESULT "))
-    return result
+    return run_in_engine_python(SCRIPT, env={"JIAMENKOU_GC_FREEZE": switch})
 
 
 def test_a_loaded_model_is_frozen_until_the_next_load() -> None:

@@ -4,19 +4,13 @@ once and no other, inputs and errors as dask passes them."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
-from pathlib import Path
 
-import pytest
+from tests.helpers.engine_python import ROOT, needs_engine_python, run_in_engine_python
 
-ROOT = Path(__file__).resolve().parents[2]
-ENGINE_PYTHON = ROOT / ".venv-engine" / "bin" / "python"
 sys.path.insert(0, str(ROOT / "engine"))
 
-from jiamenkou_engine.graph_runner import run_order  # noqa: E402  (standard library only)
+from jiamenkou_engine.graph_runner import run_order  # standard library only
 
 SCRIPT = """
 import json, sys, tempfile
@@ -85,18 +79,9 @@ print(json.dumps({"installed": installed, "dask": dask, "ours": ours}))
 """
 
 
-@pytest.mark.skipif(not ENGINE_PYTHON.exists(), reason="no engine environment")
+@needs_engine_python
 def test_the_same_results_as_dask_with_each_needed_node_once() -> None:
-    done = subprocess.run(
-        [str(ENGINE_PYTHON), "-c", SCRIPT],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "engine"), "PYTHONWARNINGS": "ignore"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_in_engine_python(SCRIPT)
     assert result["installed"] is True
     dask, ours = result["dask"], result["ours"]
     for key in ("d", "d,b", "a"):

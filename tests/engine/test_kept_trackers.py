@@ -5,17 +5,11 @@ the database as before, and the stored rows are the ones Rasa's own save writes.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 from pathlib import Path
 
-import pytest
+from tests.helpers.engine_python import needs_engine_python, run_in_engine_python
 
-ROOT = Path(__file__).resolve().parents[2]
-ENGINE_PYTHON = ROOT / ".venv-engine" / "bin" / "python"
-
-pytestmark = pytest.mark.skipif(not ENGINE_PYTHON.exists(), reason="no engine environment")
+pytestmark = needs_engine_python
 
 SCRIPT = """
 import asyncio, json, sys
@@ -107,24 +101,11 @@ asyncio.run(main())
 
 
 def run_engine_python(tmp_path: Path, env: dict[str, str]) -> dict[str, object]:
-    done = subprocess.run(
-        [str(ENGINE_PYTHON), "-c", SCRIPT, str(tmp_path / "record.db")],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "PYTHONPATH": str(ROOT / "engine"),
-            "PYTHONWARNINGS": "ignore",
-            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-            "JIAMENKOU_KEPT_TRACKERS": "2",
-            **env,
-        },
-        capture_output=True,
-        text=True,
-        timeout=300,
+    return run_in_engine_python(
+        SCRIPT,
+        str(tmp_path / "record.db"),
+        env={"SQLALCHEMY_SILENCE_UBER_WARNING": "1", "JIAMENKOU_KEPT_TRACKERS": "2", **env},
     )
-    assert done.returncode == 0, done.stderr[-3000:]
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
 
 
 def test_a_saved_tracker_is_reused_and_anything_else_is_read_again(tmp_path: Path) -> None:
